@@ -1,0 +1,2 @@
+#include "wisp.h"
+int main(void) { return 0; }

@@ -1,0 +1,538 @@
+/* wisp.h - the one header every stage shares.
+ *
+ * The program flows through the stages in this order, one file each:
+ *
+ *   text -> lex.c -> parse.c -> AST -> sema.c -> codegen.c -> asm.c (insns)
+ *        -> bpf.c (maps, load) -> provider/ (attach) -> run.c (events)
+ *        -> output.c / printf.c (bpftrace's text and JSON output)
+ *
+ * Everything the compiler allocates comes from one arena (util.c) so that a
+ * compile can be thrown away whole; the fuzzer relies on that.
+ */
+#ifndef WISP_H
+#define WISP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+
+#define WISP_STRLEN 64		/* bytes of a string value, NUL included (bpftrace's default) */
+#define WISP_MAP_ENTRIES 4096	/* default max entries of a map */
+#define WISP_STACK 512		/* the BPF stack */
+
+/* ---------------------------------------------------------------- util.c */
+
+void *xalloc(size_t n);			/* zeroed, from the arena; never NULL */
+void *xrealloc(void *p, size_t old, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void arena_reset(void);			/* frees everything xalloc'd */
+
+/* A growable array of pointers, arena-allocated. */
+struct vec {
+	void **v;
+	int n, cap;
+};
+void vec_push(struct vec *v, void *p);
+
+bool glob_match(const char *pat, const char *s);	/* '*' and '?' */
+
+/* --------------------------------------------------------------- error.c */
+
+/* The text being compiled. name is the file name, or "stdin" for a program
+ * given on the command line (as bpftrace says). */
+struct source {
+	const char *name;
+	const char *text;
+};
+extern struct source *cur_src;
+
+/* A span in cur_src: byte offset and length. line:col are computed when an
+ * error is printed. */
+struct loc {
+	int off, len;
+};
+
+/* "file:line:col: error: msg", the source line, a caret (and ~ under the
+ * rest of the span), then exit(1) -- or longjmp(*error_jmp) when set. */
+_Noreturn void error_at(struct loc l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void warn_at(struct loc l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "wisp: error: msg" for errors with no place in the program; exit(1). */
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void loc_linecol(struct loc l, int *line, int *col);
+extern jmp_buf *error_jmp;
+extern FILE *err_out;		/* where diagnostics go: stderr (tests redirect) */
+extern int verbose;
+
+/* ----------------------------------------------------------------- lex.c */
+
+enum tkind {
+	TK_EOF,
+	TK_INT,		/* ival */
+	TK_STR,		/* str/slen: decoded bytes, escapes applied */
+	TK_IDENT,	/* also keywords: if else while unroll return ... */
+	TK_VAR,		/* $name: s = "$name" */
+	TK_MAP,		/* @name or a lone @: s = "@name" / "@" */
+	TK_PARAM,	/* $1 .. $N: ival = N */
+	TK_NPARAMS,	/* $# */
+	TK_PUNCT,	/* s = the punctuator: "->", "<<=", "{", ... */
+	TK_SPEC,	/* a probe spec, read by lex_spec(): s = its text */
+};
+
+struct token {
+	enum tkind kind;
+	struct loc loc;
+	const char *s;		/* NUL-terminated text of ident/punct/var/map/spec */
+	uint64_t ival;
+	const char *str;	/* TK_STR: decoded bytes (NUL-terminated too) */
+	int slen;
+};
+
+struct lexer {
+	const char *p;		/* next character */
+	const char *start;	/* cur_src->text */
+};
+void lex_init(struct lexer *lx, struct source *src);
+struct token lex_next(struct lexer *lx);	/* a normal token */
+struct token lex_spec(struct lexer *lx);	/* a probe spec, or a normal token
+						   ('{', EOF, ...) if none starts here */
+
+/* ----------------------------------------------------------------- AST */
+
+enum nkind {
+	/* expressions */
+	N_INT,		/* ival */
+	N_STR,		/* str, slen */
+	N_BUILTIN,	/* name: "pid", "comm", "args", "arg0", "retval", ... */
+	N_VAR,		/* name: "$x" */
+	N_MAP,		/* name: "@m" or "@"; args/nargs: the keys (0 = scalar) */
+	N_PARAM,	/* $N: ival = N */
+	N_NPARAMS,	/* $# */
+	N_CALL,		/* name, args/nargs; a bare aggregation like count() too */
+	N_BINOP,	/* op, lhs, rhs */
+	N_UNOP,		/* op (OP_NEG, OP_NOT, OP_BNOT), lhs */
+	N_COND,		/* cond ? then : els */
+	N_CAST,		/* (name) lhs: name = "uint8", "u8", "int64", ... */
+	N_FIELD,	/* lhs->name (arrow) or lhs.name */
+	N_INDEX,	/* lhs[rhs] */
+	N_TUPLE,	/* (args...) with nargs >= 2 */
+	N_SIZEOF,	/* sizeof(name) when name != NULL, else sizeof(lhs) */
+	N_ASSIGN,	/* lhs (N_VAR or N_MAP) op= rhs; op = OP_NONE for plain '=' */
+	N_INCDEC,	/* lhs ++/--: op = OP_ADD or OP_SUB, post = postfix */
+	/* statements */
+	N_EXPR,		/* lhs; */
+	N_IF,		/* if (cond) then [else els] ; els may be another N_IF */
+	N_WHILE,	/* while (cond) body */
+	N_UNROLL,	/* unroll (ival) body */
+	N_RETURN,	/* return; */
+	N_BLOCK,	/* { args... } */
+	N_PROBE,	/* specs; cond = filter or NULL; body (N_BLOCK) */
+};
+
+enum op {
+	OP_NONE,
+	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD,
+	OP_AND, OP_OR, OP_XOR, OP_SHL, OP_SHR,
+	OP_LAND, OP_LOR,
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+	OP_NEG, OP_NOT, OP_BNOT,
+};
+
+struct type;
+struct map;
+struct var;
+
+struct spec {			/* one probe spec of a probe, as written */
+	const char *text;
+	struct loc loc;
+};
+
+struct node {
+	enum nkind kind;
+	struct loc loc;		/* the spot an error about this node points at */
+	enum op op;
+	bool post;		/* N_INCDEC: x++ rather than ++x */
+	bool arrow;		/* N_FIELD: -> rather than . */
+	struct node *lhs, *rhs;
+	struct node *cond, *then, *els, *body;
+	struct node **args;	/* call args, map keys, tuple elements, block statements */
+	int nargs;
+	const char *name;
+	uint64_t ival;
+	const char *str;
+	int slen;
+	struct spec *specs;	/* N_PROBE */
+	int nspecs;
+
+	/* filled in by sema.c */
+	struct type *type;
+	struct map *map;	/* N_MAP, and the map of a map-assignment */
+	struct var *var;	/* N_VAR */
+	int aid;		/* index into prog->actions (printf, print, ...) */
+};
+
+struct program {
+	struct node **probes;	/* N_PROBE nodes in source order */
+	int nprobes;
+};
+
+/* parse.c */
+struct program *parse(struct source *src);
+/* ast.c: the typed tree, for -d */
+void ast_dump(FILE *f, struct program *p);
+const char *op_str(enum op op);
+
+/* --------------------------------------------------------------- types */
+
+enum ty {
+	TY_NONE,	/* statements, void calls */
+	TY_INT,		/* size 1,2,4,8; sign */
+	TY_STR,		/* size bytes, NUL-terminated within */
+	TY_BUF,		/* size = 1 + n: u8 length, then n bytes (buf(), %r) */
+	TY_TUPLE,	/* elems[i] at offs[i]; size includes padding */
+	TY_INET,	/* 24 bytes: u64 address family, 16 address bytes (ntop) */
+	TY_CTX,		/* the `args` of a tracepoint: fields come from the attach */
+	TY_TSTAMP,	/* strftime(): 8 bytes ns (CLOCK_REALTIME); fmt in .fmt */
+	/* map values written by aggregations; see "Map layout" below */
+	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
+};
+
+struct type {
+	enum ty kind;
+	int size;		/* bytes in BPF memory */
+	bool sign;		/* TY_INT, and TY_SUM/MIN/MAX/AVG/STATS of signed values */
+	int nelems;		/* TY_TUPLE */
+	struct type **elems;
+	int *offs;
+	int64_t lmin, lmax, lstep;	/* TY_LHIST */
+	const char *fmt;	/* TY_TSTAMP: strftime format */
+};
+
+struct type *type_int(int size, bool sign);
+struct type *type_str(int size);
+struct type *type_tuple(struct type **elems, int n);	/* lays out, C alignment */
+bool type_eq(const struct type *a, const struct type *b);
+const char *type_name(const struct type *t);		/* "uint64", "string[64]", ... */
+int type_align(const struct type *t);
+bool ty_is_agg(enum ty k);
+
+/* ------------------------------------------------------------- maps
+ *
+ * Map layout in the kernel (decoded by output.c):
+ *  - every map is a BPF hash map; a map with no keys uses one u64 key of 0.
+ *  - the key is the key type's bytes (a tuple when there are several keys);
+ *    hist and lhist maps append a u64 bucket index to the user's key.
+ *  - aggregations use per-CPU hash maps (exact counts without atomics; the
+ *    arm32 JIT has none); output.c sums the CPUs. Per-CPU value of:
+ *      count, sum:  u64 / s64
+ *      min, max:    { s64 value; u64 set; }   set = 1 once a value was seen
+ *      avg, stats:  { s64 count; s64 total; }
+ *      hist, lhist: u64 count of the bucket
+ *  - plain `@m = expr` maps are ordinary hash maps with the value's bytes.
+ *
+ * Buckets: hist(v): index 0 holds v < 0, index 1 holds v == 0, and index
+ *  k >= 2 holds 2^(k-2) <= v < 2^(k-1)  ([1], [2, 4), [4, 8) ...).
+ *  lhist(v, min, max, step): index 0 holds v < min, index 1 + (v-min)/step
+ *  for min <= v < max, index 1 + (max-min)/step holds v >= max.
+ */
+struct map {
+	const char *name;	/* "@m", or "@" */
+	struct loc loc;		/* first mention */
+	struct type *key;	/* NULL when the map has no keys */
+	struct type *val;	/* value type: TY_COUNT.. or a plain type */
+	int key_size;		/* as created in the kernel (bucket included) */
+	int val_size;		/* one CPU's value */
+	bool percpu;
+	int max_entries;
+	int fd;			/* -1 until created */
+	int id;
+};
+
+/* ------------------------------------------------------------ actions
+ *
+ * Everything a BPF program asks user space to do travels as a perf-buffer
+ * record: a u64 action id (index into prog->actions) followed by the
+ * arguments laid out at offs[] (relative to the start of the record).
+ */
+enum act {
+	A_PRINTF,	/* fmt, args */
+	A_PRINT_MAP,	/* map, top, div */
+	A_PRINT_VAL,	/* print(value): args[0] */
+	A_CLEAR,	/* map */
+	A_ZERO,		/* map */
+	A_EXIT,		/* args[0] = exit code (int), if nargs */
+	A_TIME,		/* fmt (strftime format, default "%H:%M:%S\n") */
+	A_CAT,		/* fmt, args: the file name */
+	A_SYSTEM,	/* fmt, args: the command line */
+	A_JOIN,		/* args[0]: TY_STR array of nelems, delim in fmt */
+};
+
+struct action {
+	enum act kind;
+	struct loc loc;
+	const char *fmt;
+	int nargs;
+	struct type **types;
+	int *offs;
+	int size;		/* bytes of the whole record */
+	struct map *map;
+	int64_t top, div;
+};
+
+/* ---------------------------------------------------- printf.c */
+
+/* Check a printf/system/cat format against the argument types. Returns NULL
+ * when fine, else a message; *bad_arg is set to the argument index at
+ * fault (or -1 for the format itself). */
+const char *fmt_check(const char *fmt, struct type **types, int n, int *bad_arg);
+/* Format a record's arguments (types[i] at data + offs[i]) like printf. */
+void fmt_print(FILE *out, const char *fmt, struct type **types, const int *offs,
+	       int n, const uint8_t *data);
+/* Print one value as bpftrace prints map keys and values: ints in decimal,
+ * strings bare, tuples "(a, b)", inet as an address. */
+void val_print(FILE *out, const struct type *t, const uint8_t *data);
+
+/* ---------------------------------------------------- output.c */
+
+enum outfmt { OUT_TEXT, OUT_JSON };
+extern enum outfmt out_format;
+extern FILE *out;		/* -o FILE, else stdout */
+
+/* One entry of a map as read from the kernel: key bytes (bucket index
+ * included for hist maps) and the value summed over CPUs into the
+ * single-CPU layout. */
+struct entry {
+	uint8_t *key;
+	uint8_t *val;
+};
+/* Print a map from its entries in bpftrace's layout; used by print(@m),
+ * at exit, and by the unit tests with synthetic entries. top/div as
+ * print(@m, top, div): 0 means all / no division. */
+void map_print(FILE *f, struct map *m, struct entry *e, int n, int64_t top, int64_t div);
+void json_str(FILE *f, const char *s, size_t n);	/* a JSON string literal */
+/* {"type": "printf", "data": "..."} etc. from text produced in text mode */
+void json_printf(FILE *f, const char *text, size_t n);
+
+/* ------------------------------------------------------- asm.c */
+
+/* An instruction stream under construction. Jumps go to labels, which are
+ * resolved by asm_finish(). Each instruction remembers the source spot it
+ * was generated for, so verifier errors can point at the program line. */
+struct asm_ {
+	struct bpf_insn *insn;
+	struct loc *iloc;	/* per instruction */
+	int n, cap;
+	int *label;		/* label -> insn index, -1 = unbound */
+	int nlabel, caplabel;
+	struct loc cur;		/* stamped on each emitted instruction */
+};
+typedef struct asm_ Asm;
+
+enum {
+	R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10
+};
+
+void asm_init(Asm *a);
+int asm_label(Asm *a);			/* a new unbound label */
+void asm_bind(Asm *a, int label);	/* the label is the next instruction */
+void asm_finish(Asm *a);		/* patch jump offsets; fatal on an unbound label */
+
+/* op is a BPF_ADD.. BPF_ARSH / BPF_MOV constant; size is BPF_B/H/W/DW */
+void e_alu64_imm(Asm *a, int op, int dst, int32_t imm);
+void e_alu64_reg(Asm *a, int op, int dst, int src);
+void e_alu32_imm(Asm *a, int op, int dst, int32_t imm);
+void e_alu32_reg(Asm *a, int op, int dst, int src);
+void e_mov_imm(Asm *a, int dst, int32_t imm);	/* 64-bit, sign-extended */
+void e_mov_reg(Asm *a, int dst, int src);
+void e_neg(Asm *a, int dst);
+void e_endian(Asm *a, int dst, int bits, bool to_be);	/* bswap-ish: BPF_END */
+void e_ld_imm64(Asm *a, int dst, uint64_t imm);
+void e_ld_map(Asm *a, int dst, int mapfd);	/* BPF_PSEUDO_MAP_FD */
+void e_ldx(Asm *a, int size, int dst, int src, int16_t off);
+void e_stx(Asm *a, int size, int dst, int16_t off, int src);
+void e_st_imm(Asm *a, int size, int dst, int16_t off, int32_t imm);
+void e_xadd(Asm *a, int size, int dst, int16_t off, int src);	/* lock *(dst+off) += src */
+void e_jmp_imm(Asm *a, int op, int dst, int32_t imm, int label);	/* op: BPF_JEQ.. */
+void e_jmp_reg(Asm *a, int op, int dst, int src, int label);
+void e_ja(Asm *a, int label);
+void e_call(Asm *a, int helper);	/* BPF_FUNC_* */
+void e_exit(Asm *a);
+
+/* Disassemble in the kernel verifier's notation, one instruction a line:
+ * "   3: (79) r1 = *(u64 *)(r10 -8)". Map loads print "map[fd:N]"
+ * unless mapname(fd) gives a name. Returns the number of lines. */
+int disasm(FILE *f, const struct bpf_insn *insn, int n,
+	   const char *(*mapname)(int fd));
+const char *helper_name(int id);
+
+/* ------------------------------------------------------- bpf.c
+ * Thin, checked wrappers over bpf(2) and perf_event_open(2). Each returns
+ * the fd or 0 on success, -errno on failure (never exits). */
+int sys_bpf(int cmd, union bpf_attr *attr);
+int bpf_map_create(enum bpf_map_type type, int key_size, int val_size,
+		   int max_entries, const char *name);
+int bpf_map_lookup(int fd, const void *key, void *val);
+int bpf_map_update(int fd, const void *key, const void *val, uint64_t flags);
+int bpf_map_delete(int fd, const void *key);
+int bpf_map_next_key(int fd, const void *key, void *next);	/* key NULL = first */
+/* log receives the verifier log (may be NULL); log_size its capacity. */
+int bpf_prog_load(enum bpf_prog_type type, const struct bpf_insn *insn, int n,
+		  const char *name, char *log, size_t log_size);
+int bpf_prog_test_run(int progfd, void *ctx, size_t ctx_size);	/* BEGIN/END */
+int bpf_raw_tp_open(const char *name, int progfd);
+int perf_event_open_(struct perf_event_attr *attr, int pid, int cpu, int group, unsigned long flags);
+int perf_attach_bpf(int evfd, int progfd);	/* SET_BPF + ENABLE */
+int ncpus_possible(void);	/* from /sys/devices/system/cpu/possible */
+int ncpus_online_list(int *cpus, int max);	/* online CPU numbers */
+
+/* ------------------------------------------------------ perfbuf.c
+ * The per-CPU perf ring buffers events arrive through. */
+struct perfbuf;
+/* pages: data pages per CPU (power of two); watermark: bytes before wakeup */
+struct perfbuf *perfbuf_open(int mapfd, int pages, int watermark);
+/* Wait up to timeout_ms, then hand every complete sample to cb.
+ * Returns the number of samples, or -errno. Lost records are added up. */
+int perfbuf_poll(struct perfbuf *pb, int timeout_ms,
+		 void (*cb)(void *ctx, const void *data, int size), void *ctx);
+uint64_t perfbuf_lost(struct perfbuf *pb);	/* total lost so far */
+void perfbuf_close(struct perfbuf *pb);
+
+/* ------------------------------------------------------- tracefs.c */
+const char *tracefs_dir(void);		/* found or mounted; fatal with a reason if neither */
+struct tp_field {
+	const char *name;
+	const char *ctype;	/* as written in the format file: "const char *" */
+	int off, size;
+	bool sign;
+	bool data_loc;		/* __data_loc: u32 (len << 16 | offset) */
+	bool is_str;		/* char array, __data_loc char[], or char pointer */
+	bool is_ptr;		/* a pointer (user or kernel memory: see user_ptr) */
+	bool user_ptr;		/* a __user pointer (syscall string args) */
+	int array_len;		/* >0 for fixed arrays: elements */
+};
+struct tp_format {
+	const char *cat, *name;
+	int id;
+	struct tp_field *fields;	/* common_* fields excluded */
+	int nfields;
+};
+/* "cat", "name" -> parsed format; NULL (errno set) when absent */
+struct tp_format *tp_format_read(const char *cat, const char *name);
+struct tp_format *tp_format_parse(const char *text);	/* for unit tests */
+/* Every "cat:name" matching the two globs, sorted. */
+int tp_list(const char *catpat, const char *namepat, struct vec *out);
+
+/* ------------------------------------------------------- providers
+ *
+ * A provider is one file in src/provider/. It turns the part of a probe
+ * spec after "name:" into attach points (expanding wildcards), says what
+ * its probes know (tracepoint args, registers), and attaches a loaded
+ * program.
+ */
+struct probe;
+
+struct attach {
+	struct probe *probe;
+	const char *name;	/* canonical full name: "tracepoint:sched:sched_switch" */
+	const char *target;	/* provider part: "sched:sched_switch", "s:1" */
+	struct tp_format *fmt;	/* tracepoint args, else NULL */
+	uint64_t period;	/* interval/profile/software: perf sample period or freq */
+	bool freq;		/* period is a frequency */
+	int config;		/* software event: PERF_COUNT_SW_* */
+	int prog;		/* index into probe->progs */
+	int *fds;		/* kernel objects held for this attach */
+	int nfds;
+};
+
+struct provider {
+	const char *name;	/* "tracepoint" */
+	const char *alias;	/* "t", or NULL */
+	enum bpf_prog_type prog_type;
+	/* Expand rest (the spec after "name:") into attaches pushed on out;
+	 * error_at(loc) when it is malformed or matches nothing. */
+	void (*expand)(struct probe *p, const char *rest, struct loc loc, struct vec *out);
+	/* Attach a loaded program. 0, or -errno with a message already said. */
+	int (*attach)(struct attach *a, int progfd);
+	/* Release what attach made (also on error paths). */
+	void (*detach)(struct attach *a);
+	/* -l: print matching probe names ("tracepoint:cat:name"); verbose adds args */
+	void (*list)(const char *pattern, bool verbose);
+};
+
+/* provider.c: the table, lookup by spec prefix ("tracepoint", "t", "BEGIN") */
+const struct provider *provider_find(const char *spec, const char **rest);
+extern const struct provider *const providers[];
+
+extern const struct provider prov_begin, prov_end, prov_tracepoint,
+	prov_interval, prov_profile, prov_software;
+
+/* ------------------------------------------------------ arch/
+ * One table per architecture (chosen at configure time). */
+struct arch {
+	const char *name;
+	int word;		/* bytes in a long */
+	bool big_endian;
+	int nargs;		/* arguments passed in registers */
+	int arg[8];		/* pt_regs offsets of those arguments */
+	int ret, ip, sp, fp;	/* pt_regs offsets */
+	const char *syscall_prefix;	/* "__x64_sys_" */
+	const char *const *regnames;	/* reg("name"), with offsets in regoffs */
+	const int *regoffs;
+	int nregs;
+};
+extern const struct arch arch;
+
+/* -------------------------------------------------- the program */
+
+struct probe {
+	struct node *node;	/* N_PROBE */
+	int index;
+	const struct provider *prov;	/* of the first spec (all specs of one probe share a kind) */
+	struct vec attaches;	/* struct attach * */
+	bool per_attach;	/* one program per attach (uses args/probe/func) */
+	struct vec progs;	/* struct bpfprog * */
+};
+
+struct bpfprog {
+	struct probe *probe;
+	struct attach *attach;	/* the attach it was specialised for, or the first */
+	Asm a;
+	int fd;
+	enum bpf_prog_type type;
+};
+
+struct prog {
+	struct program *ast;
+	struct vec probes;	/* struct probe * */
+	struct vec maps;	/* struct map * */
+	struct vec actions;	/* struct action * */
+	struct map *events;	/* the perf event array, if any action exists */
+	int nparams;		/* positional parameters given */
+	char **params;
+	bool unsafe;
+};
+
+/* sema.c: resolve names and types, collect maps and actions, expand probes */
+struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe);
+/* codegen.c: build each probe's instructions (no kernel objects needed) */
+void codegen(struct prog *p);
+/* run.c: create maps, load, attach, run the event loop, print at exit */
+int run(struct prog *p);
+
+/* options shared by stages */
+extern bool opt_quiet;
+extern bool opt_dry_run;
+extern int opt_pid;		/* -p */
+extern int opt_cpid;		/* -c child's pid */
+extern int opt_perf_pages;	/* perf buffer pages per CPU */
+
+#endif

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "live: not written yet"; exit 77
