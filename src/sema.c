@@ -1,1 +1,1040 @@
+/* sema.c - names and types.
+ *
+ * Walks the AST once per probe, giving every expression a type, every
+ * scratch variable and map a fixed type, and every call that talks to user
+ * space (printf, print, exit, ...) an action. Probe specs are expanded into
+ * attach points here, so that `args->field` can be checked against the
+ * tracepoint's format.
+ *
+ * Maps are global and may be read in one probe before the probe that writes
+ * them, so the walk runs twice: the first pass learns map types and treats
+ * what it does not know yet as "unknown" (no errors), the second pass checks
+ * everything and records actions.
+ */
 #include "wisp.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct prog *P;
+static struct probe *cur;	/* the probe being checked */
+static int pass;		/* 1: learn map types; 2: check */
+static int loop_depth;
+
+static struct type t_unknown = { .kind = TY_NONE, .size = -1 };
+static struct type t_none = { .kind = TY_NONE };
+
+static bool unk(const struct type *t)
+{
+	return t == &t_unknown;
+}
+
+static struct type *u64t(void)
+{
+	return type_int(8, false);
+}
+
+static struct type *s64t(void)
+{
+	return type_int(8, true);
+}
+
+static struct type *mk(enum ty k, int size)
+{
+	struct type *t = xalloc(sizeof(*t));
+	t->kind = k;
+	t->size = size;
+	return t;
+}
+
+static bool is_int(const struct type *t)
+{
+	return t->kind == TY_INT;
+}
+
+/* Integers travel as 64 bits in maps, keys and records, keeping their sign. */
+static struct type *widen(struct type *t)
+{
+	if (t->kind == TY_INT)
+		return type_int(8, t->sign);
+	if (t->kind == TY_TUPLE) {
+		struct type **e = xalloc(t->nelems * sizeof(*e));
+		for (int i = 0; i < t->nelems; i++)
+			e[i] = widen(t->elems[i]);
+		return type_tuple(e, t->nelems);
+	}
+	return t;
+}
+
+/* Can a value of type b be stored where type a lives?  Integers of any size
+ * and sign, strings of any size (truncated or padded) and tuples of such. */
+static bool compatible(const struct type *a, const struct type *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == TY_TUPLE) {
+		if (a->nelems != b->nelems)
+			return false;
+		for (int i = 0; i < a->nelems; i++)
+			if (!compatible(a->elems[i], b->elems[i]))
+				return false;
+		return true;
+	}
+	if (a->kind == TY_BUF)
+		return true;
+	if (a->kind == TY_LHIST)
+		return type_eq(a, b);
+	return true;
+}
+
+static struct type *check(struct node *n);
+static void stmt(struct node *n);
+
+/* ---------------------------------------------------------------- maps */
+
+static struct map *map_get(struct node *n)
+{
+	for (int i = 0; i < P->maps.n; i++) {
+		struct map *m = P->maps.v[i];
+		if (!strcmp(m->name, n->name))
+			return m;
+	}
+	struct map *m = xalloc(sizeof(*m));
+	m->name = n->name;
+	m->loc = n->loc;
+	m->fd = -1;
+	m->id = P->maps.n;
+	m->max_entries = WISP_MAP_ENTRIES;
+	vec_push(&P->maps, m);
+	return m;
+}
+
+/* The key type of @m[k1, k2, ...]: NULL for none, the widened key, or a
+ * tuple of them. Checked against the map's earlier uses. */
+static void map_keys(struct node *n, struct map *m)
+{
+	struct type *kt = NULL;
+	bool u = false;
+	if (n->nargs == 1) {
+		kt = check(n->args[0]);
+		u = unk(kt);
+	} else if (n->nargs > 1) {
+		struct type **e = xalloc(n->nargs * sizeof(*e));
+		for (int i = 0; i < n->nargs; i++) {
+			e[i] = check(n->args[i]);
+			u |= unk(e[i]);
+		}
+		if (!u)
+			kt = type_tuple(e, n->nargs);
+	}
+	if (u)
+		return;
+	for (int i = 0; i < n->nargs; i++) {
+		struct type *t = n->args[i]->type;
+		if (t->kind == TY_NONE || t->kind == TY_CTX || ty_is_agg(t->kind))
+			error_at(n->args[i]->loc, "%s cannot be a map key", type_name(t));
+	}
+	if (kt)
+		kt = widen(kt);
+	if (!m->key && !m->key_known) {
+		m->key = kt;
+		m->key_known = true;
+		return;
+	}
+	if (!kt != !m->key || (kt && !compatible(m->key, kt)))
+		error_at(n->loc, "map %s used with two key types: [%s] and [%s]", m->name,
+			 m->key ? type_name(m->key) : "", kt ? type_name(kt) : "");
+}
+
+static void map_value(struct map *m, struct type *vt, struct loc loc)
+{
+	if (unk(vt))
+		return;
+	if (vt->kind == TY_NONE || vt->kind == TY_CTX)
+		error_at(loc, "cannot store %s in map %s", vt->kind == TY_CTX ? "args" : "a value of no type",
+			 m->name);
+	vt = widen(vt);
+	if (!m->val) {
+		m->val = vt;
+		return;
+	}
+	if (!compatible(m->val, vt))
+		error_at(loc, "map %s holds %s, cannot assign %s", m->name, type_name(m->val),
+			 type_name(vt));
+}
+
+/* ------------------------------------------------------------ actions */
+
+static int action(enum act k, struct node *n, const char *fmt, struct node **args, int nargs)
+{
+	if (pass == 1)
+		return -1;
+	struct action *a = xalloc(sizeof(*a));
+	a->kind = k;
+	a->loc = n->loc;
+	a->fmt = fmt;
+	a->nargs = nargs;
+	a->types = xalloc((nargs + 1) * sizeof(*a->types));
+	a->offs = xalloc((nargs + 1) * sizeof(int));
+	/* record: u64 action id, then each argument at its alignment */
+	int off = 8;
+	for (int i = 0; i < nargs; i++) {
+		struct type *t = widen(args[i]->type);
+		int al = type_align(t);
+		off = (off + al - 1) / al * al;
+		a->types[i] = t;
+		a->offs[i] = off;
+		off += t->size;
+	}
+	a->size = (off + 7) & ~7;
+	n->aid = P->actions.n;
+	vec_push(&P->actions, a);
+	return n->aid;
+}
+
+/* The per-CPU buffer for records too big for the stack. */
+static void scratch_map(int size)
+{
+	for (int i = 0; i < P->maps.n; i++) {
+		struct map *m = P->maps.v[i];
+		if (m->scratch) {
+			if (m->val_size < size)
+				m->val_size = size;
+			return;
+		}
+	}
+	struct map *m = xalloc(sizeof(*m));
+	m->name = "@__scratch";
+	m->fd = -1;
+	m->id = P->maps.n;
+	m->scratch = true;
+	m->key_size = 4;
+	m->val_size = size;
+	m->max_entries = 1;
+	vec_push(&P->maps, m);
+}
+
+/* ----------------------------------------------------------- builtins */
+
+static bool argn(const char *name, const char *prefix, int *k)
+{
+	size_t l = strlen(prefix);
+	if (strncmp(name, prefix, l) || !name[l])
+		return false;
+	char *end;
+	long v = strtol(name + l, &end, 10);
+	if (*end || v < 0 || v > 63)
+		return false;
+	*k = (int)v;
+	return true;
+}
+
+static struct type *builtin(struct node *n)
+{
+	const char *s = n->name;
+	static const struct {
+		const char *name;
+		int size;
+		bool sign;
+	} ints[] = {
+		{ "pid", 4, false }, { "tid", 4, false }, { "uid", 4, false },
+		{ "gid", 4, false }, { "nsecs", 8, false }, { "elapsed", 8, false },
+		{ "cpu", 4, false }, { "rand", 4, false }, { "cgroup", 8, false },
+		{ "curtask", 8, false }, { "cpid", 4, false }, { "numaid", 4, false },
+		{ "time", 8, false },	/* ply: nanoseconds */
+	};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (!strcmp(s, ints[i].name)) {
+			if (!strcmp(s, "cpid") && !opt_cpid)
+				error_at(n->loc, "cpid is only known with -c CMD");
+			return type_int(ints[i].size, ints[i].sign);
+		}
+	if (!strcmp(s, "comm"))
+		return type_str(16);
+	if (!strcmp(s, "probe")) {
+		cur->per_attach = true;
+		return type_str(WISP_STRLEN);
+	}
+	if (!strcmp(s, "args")) {
+		if (cur->prov != &prov_tracepoint)
+			error_at(n->loc, "args is not available in %s probes", cur->prov->name);
+		cur->per_attach = true;
+		return mk(TY_CTX, 0);
+	}
+	int k;
+	if (argn(s, "arg", &k) || !strcmp(s, "retval") || !strcmp(s, "func") ||
+	    argn(s, "sarg", &k))
+		error_at(n->loc, "%s is not available in %s probes", s, cur->prov->name);
+	if (!strcmp(s, "kstack") || !strcmp(s, "ustack"))
+		error_at(n->loc, "%s is not supported yet", s);
+	error_at(n->loc, "unknown identifier '%s'", s);
+}
+
+static struct tp_field *tp_field(struct tp_format *f, const char *name)
+{
+	for (int i = 0; i < f->nfields; i++)
+		if (!strcmp(f->fields[i].name, name))
+			return &f->fields[i];
+	return NULL;
+}
+
+/* The type of a tracepoint field, as bpftrace gives it: integers by size and
+ * sign, char arrays and __data_loc strings as strings, pointers as u64. */
+struct type *field_type(const struct tp_field *f)
+{
+	if (f->data_loc)
+		return f->is_str ? type_str(WISP_STRLEN) : u64t();
+	if (f->is_str && f->array_len)
+		return type_str(f->array_len);
+	if (f->is_ptr)
+		return u64t();
+	if (f->array_len) {
+		/* other arrays: readable as a whole only as raw bytes */
+		struct type *t = mk(TY_BUF, f->size + 1);
+		return t;
+	}
+	if (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)
+		return type_int(f->size, f->sign);
+	return mk(TY_BUF, f->size + 1);
+}
+
+static struct type *field(struct node *n)
+{
+	struct type *lt = check(n->lhs);
+	if (unk(lt))
+		return &t_unknown;
+	if (lt->kind != TY_CTX)
+		error_at(n->loc, "%s has no fields (it is %s)", n->lhs->kind == N_BUILTIN ? n->lhs->name : "this",
+			 type_name(lt));
+	struct type *t = NULL;
+	for (int i = 0; i < cur->attaches.n; i++) {
+		struct attach *a = cur->attaches.v[i];
+		struct tp_field *f = tp_field(a->fmt, n->name);
+		if (!f)
+			error_at(n->loc, "tracepoint %s:%s has no field '%s'", a->fmt->cat, a->fmt->name,
+				 n->name);
+		if (!t)
+			t = field_type(f);
+	}
+	return t;
+}
+
+/* ---------------------------------------------------------- functions */
+
+static void nargs_between(struct node *n, int lo, int hi)
+{
+	if (n->nargs < lo || n->nargs > hi) {
+		if (lo == hi)
+			error_at(n->loc, "%s() takes %d argument%s, %d given", n->name, lo,
+				 lo == 1 ? "" : "s", n->nargs);
+		error_at(n->loc, "%s() takes %d to %d arguments, %d given", n->name, lo, hi, n->nargs);
+	}
+}
+
+static struct type *want_int(struct node *n)
+{
+	struct type *t = check(n);
+	if (!unk(t) && !is_int(t))
+		error_at(n->loc, "expected an integer, got %s", type_name(t));
+	return t;
+}
+
+static int64_t const_int(struct node *n, const char *what)
+{
+	if (n->kind == N_INT) {
+		n->type = s64t();
+		return (int64_t)n->ival;
+	}
+	if (n->kind == N_UNOP && n->op == OP_NEG && n->lhs->kind == N_INT) {
+		check(n);
+		return -(int64_t)n->lhs->ival;
+	}
+	if (n->kind == N_PARAM) {
+		struct type *t = check(n);
+		if (is_int(t))
+			return strtoll(P->params[n->ival - 1], NULL, 0);
+	}
+	error_at(n->loc, "%s must be an integer constant", what);
+}
+
+static const char *const_str(struct node *n, const char *what)
+{
+	if (n->kind == N_STR) {
+		check(n);
+		return n->str;
+	}
+	error_at(n->loc, "%s must be a string literal", what);
+}
+
+/* A map argument: print(@m), clear(@m), zero(@m): the map itself. */
+static struct map *map_arg(struct node *call, struct node *a)
+{
+	if (a->kind != N_MAP || a->nargs)
+		error_at(a->loc, "%s() expects a map, like %s(@name)", call->name, call->name);
+	struct map *m = map_get(a);
+	a->map = m;
+	a->type = &t_none;
+	return m;
+}
+
+static struct type *aggregation(struct node *n, enum ty k)
+{
+	if (k == TY_COUNT) {
+		nargs_between(n, 0, 0);
+		return mk(TY_COUNT, 8);
+	}
+	if (k == TY_LHIST) {
+		nargs_between(n, 4, 4);
+		struct type *vt = want_int(n->args[0]);
+		struct type *t = mk(TY_LHIST, 8);
+		t->lmin = const_int(n->args[1], "lhist() min");
+		t->lmax = const_int(n->args[2], "lhist() max");
+		t->lstep = const_int(n->args[3], "lhist() step");
+		if (t->lstep <= 0)
+			error_at(n->args[3]->loc, "lhist() step must be positive");
+		if (t->lmax <= t->lmin)
+			error_at(n->args[2]->loc, "lhist() max must be greater than min");
+		if ((t->lmax - t->lmin) / t->lstep > 1000)
+			error_at(n->args[3]->loc, "lhist() would have more than 1000 buckets");
+		t->sign = !unk(vt) && vt->sign;
+		return t;
+	}
+	nargs_between(n, 1, 1);
+	struct type *vt = want_int(n->args[0]);
+	struct type *t = mk(k, k == TY_SUM || k == TY_HIST ? 8 : 16);
+	t->sign = unk(vt) ? true : vt->sign;
+	return t;
+}
+
+static enum ty agg_kind(const char *name)
+{
+	static const struct {
+		const char *name;
+		enum ty k;
+	} tab[] = {
+		{ "count", TY_COUNT }, { "sum", TY_SUM }, { "min", TY_MIN }, { "max", TY_MAX },
+		{ "avg", TY_AVG }, { "stats", TY_STATS }, { "hist", TY_HIST },
+		{ "quantize", TY_HIST }, { "lhist", TY_LHIST },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(name, tab[i].name))
+			return tab[i].k;
+	return TY_NONE;
+}
+
+/* printf-like: a literal format, then arguments checked against it. */
+static void format_call(struct node *n, enum act k)
+{
+	if (n->nargs < 1)
+		error_at(n->loc, "%s() needs a format string", n->name);
+	const char *fmt = const_str(n->args[0], "the format");
+	bool u = false;
+	for (int i = 1; i < n->nargs; i++) {
+		struct type *t = check(n->args[i]);
+		u |= unk(t);
+		if (!unk(t) && (t->kind == TY_NONE || t->kind == TY_CTX || ty_is_agg(t->kind)))
+			error_at(n->args[i]->loc, "%s cannot be printed", type_name(t));
+	}
+	if (u || pass == 1)
+		return;
+	struct type **types = xalloc(n->nargs * sizeof(*types));
+	for (int i = 1; i < n->nargs; i++)
+		types[i - 1] = widen(n->args[i]->type);
+	int bad;
+	const char *msg = fmt_check(fmt, types, n->nargs - 1, &bad);
+	if (msg)
+		error_at(bad >= 0 ? n->args[bad + 1]->loc : n->args[0]->loc, "%s", msg);
+	action(k, n, fmt, n->args + 1, n->nargs - 1);
+}
+
+static bool user_ptr(struct node *n)
+{
+	if (n->kind == N_CAST)
+		return user_ptr(n->lhs);
+	if (n->kind == N_FIELD && n->lhs->kind == N_BUILTIN && !strcmp(n->lhs->name, "args")) {
+		struct attach *a = cur->attaches.v[0];
+		struct tp_field *f = tp_field(a->fmt, n->name);
+		return f && f->user_ptr;
+	}
+	return false;
+}
+
+static struct type *call(struct node *n)
+{
+	const char *f = n->name;
+	enum ty ak = agg_kind(f);
+	if (ak != TY_NONE)
+		error_at(n->loc, "%s() is an aggregation: assign it to a map, like @x = %s(...)", f, f);
+
+	if (!strcmp(f, "printf")) {
+		format_call(n, A_PRINTF);
+		return &t_none;
+	}
+	if (!strcmp(f, "system")) {
+		if (!P->unsafe)
+			error_at(n->loc, "system() runs commands: it needs --unsafe");
+		format_call(n, A_SYSTEM);
+		return &t_none;
+	}
+	if (!strcmp(f, "cat")) {
+		format_call(n, A_CAT);
+		return &t_none;
+	}
+	if (!strcmp(f, "print")) {
+		nargs_between(n, 1, 3);
+		struct node *a = n->args[0];
+		if (a->kind == N_MAP && !a->nargs) {
+			struct map *m = map_arg(n, a);
+			int64_t top = n->nargs > 1 ? const_int(n->args[1], "print() top") : 0;
+			int64_t div = n->nargs > 2 ? const_int(n->args[2], "print() div") : 0;
+			if (action(A_PRINT_MAP, n, NULL, NULL, 0) >= 0) {
+				struct action *ac = P->actions.v[n->aid];
+				ac->map = m;
+				ac->top = top;
+				ac->div = div;
+			}
+			return &t_none;
+		}
+		if (n->nargs > 1)
+			error_at(n->args[1]->loc, "print() of a value takes no other arguments");
+		struct type *t = check(a);
+		if (unk(t))
+			return &t_none;
+		if (t->kind == TY_NONE || t->kind == TY_CTX)
+			error_at(a->loc, "print() cannot print %s", type_name(t));
+		action(A_PRINT_VAL, n, NULL, n->args, 1);
+		return &t_none;
+	}
+	if (!strcmp(f, "clear") || !strcmp(f, "zero")) {
+		nargs_between(n, 1, 1);
+		struct map *m = map_arg(n, n->args[0]);
+		if (action(f[0] == 'c' ? A_CLEAR : A_ZERO, n, NULL, NULL, 0) >= 0)
+			((struct action *)P->actions.v[n->aid])->map = m;
+		return &t_none;
+	}
+	if (!strcmp(f, "delete")) {
+		nargs_between(n, 1, 2);
+		struct node *a = n->args[0];
+		if (n->nargs == 2) {	/* delete(@m, key) */
+			if (a->kind != N_MAP || a->nargs)
+				error_at(a->loc, "delete() expects a map, like delete(@m, key)");
+			a->args = &n->args[1];
+			a->nargs = 1;
+			n->nargs = 1;
+		}
+		if (a->kind != N_MAP)
+			error_at(a->loc, "delete() expects a map entry, like delete(@m[key])");
+		struct map *m = map_get(a);
+		a->map = m;
+		map_keys(a, m);
+		a->type = &t_none;
+		return &t_none;
+	}
+	if (!strcmp(f, "exit")) {
+		nargs_between(n, 0, 1);
+		if (n->nargs)
+			want_int(n->args[0]);
+		if (n->nargs && unk(n->args[0]->type))
+			return &t_none;
+		action(A_EXIT, n, NULL, n->args, n->nargs);
+		return &t_none;
+	}
+	if (!strcmp(f, "time")) {
+		nargs_between(n, 0, 1);
+		const char *fmt = n->nargs ? const_str(n->args[0], "time()'s format") : "%H:%M:%S\n";
+		action(A_TIME, n, fmt, NULL, 0);
+		return &t_none;
+	}
+	if (!strcmp(f, "strftime")) {
+		nargs_between(n, 2, 2);
+		struct type *t = mk(TY_TSTAMP, 8);
+		t->fmt = const_str(n->args[0], "strftime()'s format");
+		want_int(n->args[1]);
+		return t;
+	}
+	if (!strcmp(f, "str")) {
+		nargs_between(n, 1, 2);
+		struct type *t = check(n->args[0]);
+		int size = WISP_STRLEN;
+		if (n->nargs == 2) {
+			int64_t len = const_int(n->args[1], "str()'s length");
+			if (len < 1 || len > 256)
+				error_at(n->args[1]->loc, "str()'s length must be from 1 to 256");
+			size = (int)len + 1;
+		}
+		if (unk(t))
+			return &t_unknown;
+		if (t->kind == TY_STR)
+			return t;
+		if (!is_int(t))
+			error_at(n->args[0]->loc, "str() expects a pointer or a string, got %s", type_name(t));
+		n->post = user_ptr(n->args[0]);	/* read with the user-memory helper */
+		return type_str(size);
+	}
+	if (!strcmp(f, "buf")) {
+		nargs_between(n, 2, 2);
+		want_int(n->args[0]);
+		int64_t len = const_int(n->args[1], "buf()'s length");
+		if (len < 1 || len > 255)
+			error_at(n->args[1]->loc, "buf()'s length must be from 1 to 255");
+		n->post = user_ptr(n->args[0]);
+		return mk(TY_BUF, (int)len + 1);
+	}
+	if (!strcmp(f, "strncmp")) {
+		nargs_between(n, 3, 3);
+		for (int i = 0; i < 2; i++) {
+			struct type *t = check(n->args[i]);
+			if (!unk(t) && t->kind != TY_STR)
+				error_at(n->args[i]->loc, "strncmp() compares strings, got %s", type_name(t));
+		}
+		int64_t len = const_int(n->args[2], "strncmp()'s length");
+		if (len < 0 || len > 256)
+			error_at(n->args[2]->loc, "strncmp()'s length must be from 0 to 256");
+		return s64t();
+	}
+	if (!strcmp(f, "strcontains")) {
+		nargs_between(n, 2, 2);
+		for (int i = 0; i < 2; i++) {
+			struct type *t = check(n->args[i]);
+			if (!unk(t) && t->kind != TY_STR)
+				error_at(n->args[i]->loc, "strcontains() takes strings, got %s", type_name(t));
+		}
+		return s64t();
+	}
+	if (!strcmp(f, "ntop")) {
+		nargs_between(n, 1, 2);
+		if (n->nargs == 2)
+			want_int(n->args[0]);
+		struct node *a = n->args[n->nargs - 1];
+		struct type *t = check(a);
+		if (!unk(t) && !is_int(t) &&
+		    !((t->kind == TY_BUF || t->kind == TY_STR) && (t->size == 5 || t->size == 17 ||
+								   t->size == 4 || t->size == 16)))
+			error_at(a->loc, "ntop() expects an IPv4 integer or a 4- or 16-byte address, got %s",
+				 type_name(t));
+		return mk(TY_INET, 24);
+	}
+	if (!strcmp(f, "join")) {
+		nargs_between(n, 1, 2);
+		want_int(n->args[0]);
+		const char *delim = n->nargs == 2 ? const_str(n->args[1], "join()'s delimiter") : " ";
+		n->post = user_ptr(n->args[0]);
+		if (pass == 2) {
+			struct type *el[16];
+			for (int i = 0; i < 16; i++)
+				el[i] = type_str(WISP_STRLEN);
+			struct node tn = { .type = type_tuple(el, 16) };
+			struct node *tp = &tn;
+			action(A_JOIN, n, delim, &tp, 1);
+			scratch_map(((struct action *)P->actions.v[n->aid])->size);
+		}
+		return &t_none;
+	}
+	if (!strcmp(f, "bswap")) {
+		nargs_between(n, 1, 1);
+		return want_int(n->args[0]);
+	}
+	if (!strcmp(f, "kstack") || !strcmp(f, "ustack") || !strcmp(f, "ksym") || !strcmp(f, "usym") ||
+	    !strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "reg") || !strcmp(f, "cgroupid") ||
+	    !strcmp(f, "kptr") || !strcmp(f, "uptr") || !strcmp(f, "macaddr"))
+		error_at(n->loc, "%s() is not supported yet", f);
+	error_at(n->loc, "unknown function '%s'", f);
+}
+
+/* --------------------------------------------------------- expressions */
+
+static const struct {
+	const char *name;
+	int size;
+	bool sign;
+} casts[] = {
+	{ "int8", 1, true }, { "int16", 2, true }, { "int32", 4, true }, { "int64", 8, true },
+	{ "uint8", 1, false }, { "uint16", 2, false }, { "uint32", 4, false }, { "uint64", 8, false },
+	{ "s8", 1, true }, { "s16", 2, true }, { "s32", 4, true }, { "s64", 8, true },
+	{ "u8", 1, false }, { "u16", 2, false }, { "u32", 4, false }, { "u64", 8, false },
+};
+
+static struct type *int_type_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(casts) / sizeof(casts[0]); i++)
+		if (!strcmp(name, casts[i].name))
+			return type_int(casts[i].size, casts[i].sign);
+	return NULL;
+}
+
+static struct type *binop(struct node *n)
+{
+	struct type *l = check(n->lhs), *r = check(n->rhs);
+	if (unk(l) || unk(r))
+		return &t_unknown;
+	if (n->op == OP_EQ || n->op == OP_NE) {
+		if (l->kind == TY_STR && r->kind == TY_STR)
+			return s64t();
+	}
+	if (!is_int(l))
+		error_at(n->lhs->loc, "'%s' needs integers, got %s", op_str(n->op), type_name(l));
+	if (!is_int(r))
+		error_at(n->rhs->loc, "'%s' needs integers, got %s", op_str(n->op), type_name(r));
+	switch (n->op) {
+	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+	case OP_LAND: case OP_LOR:
+		return s64t();
+	default:
+		/* 64-bit arithmetic; unsigned unless both sides are signed */
+		return type_int(8, l->sign && r->sign);
+	}
+}
+
+static struct type *var_ref(struct node *n)
+{
+	for (int i = 0; i < cur->vars.n; i++) {
+		struct var *v = cur->vars.v[i];
+		if (!strcmp(v->name, n->name)) {
+			n->var = v;
+			return v->type ? v->type : &t_unknown;
+		}
+	}
+	if (pass == 1)
+		return &t_unknown;
+	error_at(n->loc, "variable %s is used before it is assigned", n->name);
+}
+
+static struct type *map_ref(struct node *n)
+{
+	struct map *m = map_get(n);
+	n->map = m;
+	map_keys(n, m);
+	if (!m->val) {
+		if (pass == 1)
+			return &t_unknown;
+		error_at(n->loc, "map %s is read but never assigned", m->name);
+	}
+	if (ty_is_agg(m->val->kind))
+		error_at(n->loc, "map %s holds %s() values, which cannot be read in a probe (print it instead)",
+			 m->name, type_name(m->val));
+	return m->val;
+}
+
+static struct type *param(struct node *n)
+{
+	if (n->ival == 0 || (int)n->ival > P->nparams)
+		error_at(n->loc, "positional parameter $%d was not given (%d given)", (int)n->ival, P->nparams);
+	const char *s = P->params[n->ival - 1];
+	char *end;
+	if (*s) {
+		(void)strtoll(s, &end, 0);
+		if (!*end)
+			return s64t();
+	}
+	return type_str((int)strlen(s) + 1);
+}
+
+static struct type *assign(struct node *n)
+{
+	struct node *l = n->lhs;
+	struct type *rt;
+	if (l->kind == N_MAP && n->op == OP_NONE && n->rhs->kind == N_CALL && agg_kind(n->rhs->name)) {
+		struct map *m = map_get(l);
+		l->map = m;
+		map_keys(l, m);
+		rt = aggregation(n->rhs, agg_kind(n->rhs->name));
+		n->rhs->type = rt;
+		map_value(m, rt, n->rhs->loc);
+		m->percpu = true;
+		if (rt->kind == TY_HIST || rt->kind == TY_LHIST)
+			m->percpu = true;
+		n->map = m;
+		return &t_none;
+	}
+	rt = check(n->rhs);
+	if (n->op != OP_NONE && !unk(rt) && !is_int(rt))
+		error_at(n->rhs->loc, "'%s=' needs an integer, got %s", op_str(n->op), type_name(rt));
+	if (l->kind == N_VAR) {
+		struct var *v = NULL;
+		for (int i = 0; i < cur->vars.n; i++)
+			if (!strcmp(((struct var *)cur->vars.v[i])->name, l->name))
+				v = cur->vars.v[i];
+		if (!v) {
+			if (n->op != OP_NONE && pass == 2)
+				error_at(l->loc, "variable %s is used before it is assigned", l->name);
+			v = xalloc(sizeof(*v));
+			v->name = l->name;
+			v->loc = l->loc;
+			vec_push(&cur->vars, v);
+		}
+		l->var = v;
+		if (!unk(rt)) {
+			if (rt->kind == TY_NONE || rt->kind == TY_CTX)
+				error_at(n->rhs->loc, "cannot assign %s to a variable",
+					 rt->kind == TY_CTX ? "args" : "a value of no type");
+			if (!v->type)
+				v->type = widen(rt);
+			else if (!compatible(v->type, rt))
+				error_at(n->rhs->loc, "variable %s holds %s, cannot assign %s", v->name,
+					 type_name(v->type), type_name(rt));
+		}
+		l->type = v->type ? v->type : &t_unknown;
+		return &t_none;
+	}
+	if (l->kind == N_MAP) {
+		struct map *m = map_get(l);
+		l->map = m;
+		n->map = m;
+		map_keys(l, m);
+		if (m->val && ty_is_agg(m->val->kind))
+			error_at(n->loc, "map %s holds %s() values: assign it %s() only", m->name,
+				 type_name(m->val), type_name(m->val));
+		map_value(m, n->op != OP_NONE && unk(rt) ? s64t() : rt, n->rhs->loc);
+		l->type = m->val ? m->val : &t_unknown;
+		return &t_none;
+	}
+	error_at(l->loc, "can only assign to a $variable or a @map");
+}
+
+static struct type *check(struct node *n)
+{
+	struct type *t = NULL;
+	switch (n->kind) {
+	case N_INT:
+		t = type_int(8, n->ival <= INT64_MAX);
+		break;
+	case N_STR:
+		t = type_str(n->slen + 1);
+		break;
+	case N_BUILTIN:
+		t = builtin(n);
+		break;
+	case N_VAR:
+		t = var_ref(n);
+		break;
+	case N_MAP:
+		t = map_ref(n);
+		break;
+	case N_PARAM:
+		t = param(n);
+		break;
+	case N_NPARAMS:
+		t = s64t();
+		break;
+	case N_CALL:
+		t = call(n);
+		break;
+	case N_BINOP:
+		t = binop(n);
+		break;
+	case N_UNOP:
+		t = want_int(n->lhs);
+		if (!unk(t))
+			t = n->op == OP_NOT ? s64t() : type_int(8, n->op == OP_NEG ? true : t->sign);
+		break;
+	case N_COND: {
+		want_int(n->cond);
+		struct type *a = check(n->then), *b = check(n->els);
+		if (unk(a) || unk(b)) {
+			t = &t_unknown;
+			break;
+		}
+		if (!compatible(a, b) || a->kind == TY_NONE)
+			error_at(n->loc, "the branches of ?: have different types: %s and %s", type_name(a),
+				 type_name(b));
+		if (a->kind == TY_INT)
+			t = type_int(8, a->sign && b->sign);
+		else
+			t = a->size >= b->size ? a : b;
+		break;
+	}
+	case N_CAST: {
+		struct type *ct = int_type_named(n->name);
+		if (!ct)
+			error_at(n->loc, "unknown type '%s'%s", n->name,
+				 strncmp(n->name, "struct", 6) ? "" : " (struct types are not supported yet)");
+		want_int(n->lhs);
+		t = ct;
+		break;
+	}
+	case N_FIELD:
+		t = field(n);
+		break;
+	case N_INDEX:
+		error_at(n->loc, "indexing is not supported yet");
+	case N_TUPLE: {
+		struct type **e = xalloc(n->nargs * sizeof(*e));
+		for (int i = 0; i < n->nargs; i++) {
+			e[i] = check(n->args[i]);
+			if (unk(e[i]))
+				return n->type = &t_unknown;
+			if (e[i]->kind == TY_NONE || e[i]->kind == TY_CTX || ty_is_agg(e[i]->kind))
+				error_at(n->args[i]->loc, "%s cannot be part of a tuple", type_name(e[i]));
+			e[i] = widen(e[i]);
+		}
+		t = type_tuple(e, n->nargs);
+		break;
+	}
+	case N_SIZEOF: {
+		struct type *st = n->name ? int_type_named(n->name) : check(n->lhs);
+		if (!st)
+			error_at(n->loc, "sizeof: unknown type '%s'", n->name);
+		n->ival = unk(st) ? 8 : (uint64_t)st->size;
+		if (!unk(st) && st->kind == TY_BUF)
+			n->ival = st->size - 1;
+		t = u64t();
+		break;
+	}
+	case N_ASSIGN:
+		t = assign(n);
+		break;
+	case N_INCDEC: {
+		struct node *l = n->lhs;
+		if (l->kind != N_VAR && l->kind != N_MAP)
+			error_at(l->loc, "'%s' needs a $variable or a @map entry", n->op == OP_ADD ? "++" : "--");
+		if (l->kind == N_MAP) {
+			struct map *m = map_get(l);
+			l->map = m;
+			map_keys(l, m);
+			map_value(m, s64t(), n->loc);
+			if (ty_is_agg(m->val->kind))
+				error_at(n->loc, "map %s holds %s() values", m->name, type_name(m->val));
+			n->map = m;
+			t = m->val;
+		} else {
+			t = var_ref(l);
+		}
+		if (!unk(t) && !is_int(t))
+			error_at(n->loc, "'%s' needs an integer, got %s", n->op == OP_ADD ? "++" : "--",
+				 type_name(t));
+		l->type = t;
+		break;
+	}
+	default:
+		error_at(n->loc, "this is a statement, not an expression");
+	}
+	n->type = t;
+	return t;
+}
+
+/* ------------------------------------------------------------ statements */
+
+static void block(struct node *b)
+{
+	for (int i = 0; i < b->nargs; i++)
+		stmt(b->args[i]);
+}
+
+static void stmt(struct node *n)
+{
+	switch (n->kind) {
+	case N_EXPR:
+		check(n->lhs);
+		n->type = &t_none;
+		break;
+	case N_IF:
+		want_int(n->cond);
+		block(n->then);
+		if (n->els) {
+			if (n->els->kind == N_IF)
+				stmt(n->els);
+			else
+				block(n->els);
+		}
+		break;
+	case N_WHILE:
+		want_int(n->cond);
+		loop_depth++;
+		block(n->body);
+		loop_depth--;
+		break;
+	case N_UNROLL:
+		block(n->body);
+		break;
+	case N_RETURN:
+		break;
+	case N_BLOCK:
+		block(n);
+		break;
+	default:
+		check(n);
+	}
+}
+
+/* The sizes the kernel map is created with: see "Map layout" in wisp.h. */
+static void map_layout(struct map *m)
+{
+	if (!m->val)
+		error_at(m->loc, "map %s is never assigned a value", m->name);
+	bool hist = m->val->kind == TY_HIST || m->val->kind == TY_LHIST;
+	m->key_size = m->key ? m->key->size : 8;
+	if (hist)
+		m->key_size = (m->key ? m->key->size : 0) + 8;
+	m->val_size = m->val->size;
+	if (m->key_size > 512 || m->val_size > 512)
+		error_at(m->loc, "map %s: key or value over 512 bytes", m->name);
+}
+
+/* --------------------------------------------------------------- probes */
+
+static void expand(struct node *pn)
+{
+	const struct provider *prov = NULL;
+	struct probe *pr = NULL;
+	for (int i = 0; i < pn->nspecs; i++) {
+		struct spec *s = &pn->specs[i];
+		const char *rest;
+		const struct provider *pv = provider_find(s->text, &rest);
+		if (!pv)
+			error_at(s->loc, "unknown probe type in '%s'", s->text);
+		if (prov && pv != prov)
+			error_at(s->loc, "a probe cannot mix %s and %s: write them as two probes",
+				 prov->name, pv->name);
+		if (!pr) {
+			pr = xalloc(sizeof(*pr));
+			pr->node = pn;
+			pr->prov = pv;
+			pr->index = P->probes.n;
+			vec_push(&P->probes, pr);
+		}
+		prov = pv;
+		int before = pr->attaches.n;
+		pv->expand(pr, rest, s->loc, &pr->attaches);
+		for (int j = before; j < pr->attaches.n; j++)
+			((struct attach *)pr->attaches.v[j])->probe = pr;
+	}
+}
+
+static void check_probe(struct probe *pr)
+{
+	cur = pr;
+	struct node *pn = pr->node;
+	if (pn->cond)
+		want_int(pn->cond);
+	block(pn->body);
+}
+
+struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe)
+{
+	P = xalloc(sizeof(*P));
+	P->ast = ast;
+	P->nparams = nparams;
+	P->params = params;
+	P->unsafe = unsafe;
+	for (int i = 0; i < ast->nprobes; i++)
+		expand(ast->probes[i]);
+	for (pass = 1; pass <= 2; pass++) {
+		for (int i = 0; i < P->probes.n; i++) {
+			struct probe *pr = P->probes.v[i];
+			if (pass == 2)
+				pr->vars.n = 0;	/* variables are typed again in source order */
+			check_probe(pr);
+		}
+	}
+	for (int i = 0; i < P->maps.n; i++)
+		if (!((struct map *)P->maps.v[i])->scratch)
+			map_layout(P->maps.v[i]);
+	if (P->actions.n) {
+		struct map *m = xalloc(sizeof(*m));
+		m->name = "events";
+		m->fd = -1;
+		m->id = P->maps.n;
+		P->events = m;
+	}
+	return P;
+}

@@ -248,13 +248,16 @@ struct map {
 	const char *name;	/* "@m", or "@" */
 	struct loc loc;		/* first mention */
 	struct type *key;	/* NULL when the map has no keys */
+	bool key_known;		/* sema: key type fixed (key may still be NULL) */
 	struct type *val;	/* value type: TY_COUNT.. or a plain type */
 	int key_size;		/* as created in the kernel (bucket included) */
 	int val_size;		/* one CPU's value */
 	bool percpu;
 	int max_entries;
 	int fd;			/* -1 until created */
-	int id;
+	int id;			/* index in prog->maps; the events map's id is prog->maps.n */
+	bool scratch;		/* a per-CPU array of one entry (key u32 0): room for records
+				   too big for the stack (join); not a user map, never printed */
 };
 
 /* ------------------------------------------------------------ actions
@@ -500,6 +503,14 @@ struct probe {
 	struct vec attaches;	/* struct attach * */
 	bool per_attach;	/* one program per attach (uses args/probe/func) */
 	struct vec progs;	/* struct bpfprog * */
+	struct vec vars;	/* struct var *: the probe's scratch variables */
+};
+
+struct var {
+	const char *name;	/* "$x" */
+	struct loc loc;
+	struct type *type;
+	int off;		/* codegen: stack slot (from r10) */
 };
 
 struct bpfprog {
