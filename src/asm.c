@@ -15,6 +15,10 @@
 #include "wisp.h"
 #include "compat.h"
 
+#ifndef BPF_JMP32
+#define BPF_JMP32 0x06	/* headers before 5.1; the disassembler knows it */
+#endif
+
 void asm_init(Asm *a)
 {
 	*a = (Asm){0};

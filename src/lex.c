@@ -62,6 +62,8 @@ static const char *skip_directive(struct lexer *lx, const char *p)
 		w++;
 	for (e = w; is_ident(*e); e++)
 		;
+	if (e == w && *e && !isspace((unsigned char)*e))
+		e++;	/* name "#!" in the message, not just "#" */
 	if (e - w != 7 || strncmp(w, "include", 7))
 		error_at(mkloc(lx, p, e), "unsupported preprocessor directive '%.*s'",
 			 (int)(e - p), p);

@@ -541,29 +541,36 @@ static struct node *body(struct parser *p, const char *what)
 	return n;
 }
 
-/* if = "if" "(" expr ")" body ("else" (if | body))? */
+/* if = "if" "(" expr ")" body ("else" "if" "(" expr ")" body)* ("else" body)?
+ * Each else-if is an N_IF in the els of the one before. The chain is
+ * built in a loop, but later stages walk it recursively, so it is bounded. */
 static struct node *if_(struct parser *p)
 {
-	struct node *n = new_node(N_IF, p->tok.loc);
-	next(p);
-	if (!is(&p->tok, "("))
-		expected(p, "'(' after 'if'");
-	next(p);
-	n->cond = expr(p);
-	expect(p, ")");
-	n->then = body(p, "if condition");
-	if (is_word(&p->tok, "else")) {
+	struct node *first = NULL, **tail = &first;
+
+	for (int k = 0;; k++) {
+		if (k == MAX_DEPTH)
+			error_at(p->tok.loc, "too many 'else if' branches");
+		struct node *n = new_node(N_IF, p->tok.loc);
+		*tail = n;
+		tail = &n->els;
 		next(p);
-		if (is_word(&p->tok, "if")) {
-			enter(p, &p->sdepth, "too many 'else if' branches");
-			n->els = if_(p);
-			leave(&p->sdepth);
-		} else if (is(&p->tok, "{"))
-			n->els = body(p, "'else'");
-		else
+		if (!is(&p->tok, "("))
+			expected(p, "'(' after 'if'");
+		next(p);
+		n->cond = expr(p);
+		expect(p, ")");
+		n->then = body(p, "if condition");
+		if (!is_word(&p->tok, "else"))
+			return first;
+		next(p);
+		if (is(&p->tok, "{")) {
+			*tail = body(p, "'else'");
+			return first;
+		}
+		if (!is_word(&p->tok, "if"))
 			expected(p, "'{' or 'if' after 'else'");
 	}
-	return n;
 }
 
 /* while = "while" "(" expr ")" body */

@@ -22,7 +22,7 @@
 #include <time.h>
 
 /* One conversion of a format, as parsed. */
-struct spec {
+struct cspec {
 	const char *text;	/* the '%' */
 	int len;		/* bytes from the '%' through the conversion */
 	bool minus, plus, space, hash, zero;
@@ -79,7 +79,7 @@ static bool is_lmod(const char *p, char *out)
 /* Parse the conversion starting at p[0] == '%' (not "%%"). Returns false
  * when the conversion is not one wisp knows; s->len then covers what was
  * read, so the message can quote it. */
-static bool parse_spec(const char *p, struct spec *s)
+static bool parse_spec(const char *p, struct cspec *s)
 {
 	const char *q = p + 1;
 	memset(s, 0, sizeof(*s));
@@ -132,14 +132,14 @@ static const char *next_spec(const char *p)
 
 /* ------------------------------------------------------------ checking */
 
-static bool is_int_conv(const struct spec *s)
+static bool is_int_conv(const struct cspec *s)
 {
 	return s->conv[0] != 's' && s->conv[0] != 'r';
 }
 
 /* What a conversion takes, as a phrase for the message, or NULL when the
  * type fits. %s prints anything scalar (integers too, as bpftrace does). */
-static const char *mismatch(const struct spec *s, const struct type *t)
+static const char *mismatch(const struct cspec *s, const struct type *t)
 {
 	if (s->conv[0] == 'r')
 		return t->kind == TY_BUF ? NULL : "a buffer";
@@ -156,7 +156,7 @@ static const char *mismatch(const struct spec *s, const struct type *t)
 
 const char *fmt_check(const char *fmt, struct type **types, int n, int *bad_arg)
 {
-	struct spec s;
+	struct cspec s;
 	int count = 0;
 	*bad_arg = -1;
 	for (const char *p = fmt; (p = next_spec(p)); p += s.len, count++)
@@ -311,7 +311,7 @@ void val_print(FILE *f, const struct type *t, const uint8_t *data)
 /* ------------------------------------------------------------ formatting */
 
 /* Text padded to the width and cut to the precision, as %s does. */
-static void put_padded(FILE *f, const struct spec *sp, const char *s, size_t n)
+static void put_padded(FILE *f, const struct cspec *sp, const char *s, size_t n)
 {
 	if (sp->prec >= 0 && (size_t)sp->prec < n)
 		n = sp->prec;
@@ -325,7 +325,7 @@ static void put_padded(FILE *f, const struct spec *sp, const char *s, size_t n)
 
 /* The C format of an integer conversion: flags, width, precision, then
  * lmod and conv as given (lmod NULL: the spec's own). */
-static void c_format(const struct spec *s, const char *lmod, const char *conv, char *buf)
+static void c_format(const struct cspec *s, const char *lmod, const char *conv, char *buf)
 {
 	char *q = buf;
 	*q++ = '%';
@@ -382,23 +382,23 @@ static void put_unsigned(FILE *f, const char *cf, const char *lmod, uint64_t v)
 /* %p as glibc prints a pointer ("0x1000", "(nil)"), done by hand so that a
  * static musl build prints the same. The value is cut to a pointer's width
  * like bpftrace's (void *) cast. */
-static void put_pointer(FILE *f, const struct spec *s, uint64_t v)
+static void put_pointer(FILE *f, const struct cspec *s, uint64_t v)
 {
 	uintptr_t ptr = (uintptr_t)v;
 	if (!ptr) {
-		struct spec nil = *s;
+		struct cspec nil = *s;
 		nil.prec = -1;
 		put_padded(f, &nil, "(nil)", 5);
 		return;
 	}
-	struct spec h = *s;
+	struct cspec h = *s;
 	h.hash = true;
 	char cf[48];
 	c_format(&h, "j", "x", cf);
 	fprintf(f, cf, (uintmax_t)ptr);
 }
 
-static void put_int(FILE *f, const struct spec *s, const struct type *t, const uint8_t *p)
+static void put_int(FILE *f, const struct cspec *s, const struct type *t, const uint8_t *p)
 {
 	uint64_t v = load_int(p, t->size, t->sign);
 	char cf[48];
@@ -422,7 +422,7 @@ static void put_int(FILE *f, const struct spec *s, const struct type *t, const u
 	}
 }
 
-static void put_arg(FILE *f, const struct spec *s, const struct type *t, const uint8_t *p)
+static void put_arg(FILE *f, const struct cspec *s, const struct type *t, const uint8_t *p)
 {
 	char buf[TEXT_MAX];
 	const char *text = buf;
@@ -456,7 +456,7 @@ void fmt_print(FILE *f, const char *fmt, struct type **types, const int *offs,
 	       int n, const uint8_t *data)
 {
 	const char *p = fmt, *q;
-	struct spec s;
+	struct cspec s;
 	for (int i = 0; (q = next_spec(p)); i++) {
 		put_literal(f, p, q);
 		if (!parse_spec(q, &s) || i >= n)

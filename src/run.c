@@ -289,7 +289,7 @@ static void cleanup(void)
 			struct probe *pr = P->probes.v[i];
 			for (int j = 0; j < pr->progs.n; j++) {
 				struct bpfprog *bp = pr->progs.v[j];
-				if (bp->fd > 0)
+				if (bp->fd >= 0)
 					close(bp->fd);
 				bp->fd = -1;
 			}
@@ -314,6 +314,21 @@ static void cleanup(void)
 	stop_child();
 	if (out)
 		fflush(out);
+}
+
+/* From here on cleanup() owns p's kernel objects: none exists yet. */
+static void adopt(struct prog *p)
+{
+	for (int i = 0; i < p->maps.n; i++)
+		((struct map *)p->maps.v[i])->fd = -1;
+	if (p->events)
+		p->events->fd = -1;
+	for (int i = 0; i < p->probes.n; i++) {
+		struct probe *pr = p->probes.v[i];
+		for (int j = 0; j < pr->progs.n; j++)
+			((struct bpfprog *)pr->progs.v[j])->fd = -1;
+	}
+	P = p;
 }
 
 static void on_signal(int sig)
@@ -624,7 +639,6 @@ static void load_all(struct prog *p)
 		struct probe *pr = p->probes.v[i];
 		for (int j = 0; j < pr->progs.n; j++) {
 			struct bpfprog *bp = pr->progs.v[j];
-			bp->fd = -1;
 			relocate(p, bp);
 			load_prog(bp);
 			note("loaded %s: %d instructions (fd %d)", prog_title(bp), bp->a.n, bp->fd);
@@ -645,7 +659,6 @@ static int map_keys(struct map *m, uint8_t **keys)
 {
 	int n = 0, cap = 16, ks = m->key_size;
 	uint8_t *k = malloc(cap * ks);
-	const void *prev = NULL;
 	while (k) {
 		if (n == cap) {
 			uint8_t *nk = realloc(k, 2 * cap * ks);
@@ -654,9 +667,8 @@ static int map_keys(struct map *m, uint8_t **keys)
 			k = nk;
 			cap *= 2;
 		}
-		if (bpf_map_next_key(m->fd, prev, k + n * ks) < 0)
+		if (bpf_map_next_key(m->fd, n ? k + (n - 1) * ks : NULL, k + n * ks) < 0)
 			break;
-		prev = k + n * ks;
 		/* a key deleted under us restarts the walk; a map cannot
 		 * hold more than max_entries, so stop there */
 		if (++n >= m->max_entries)
@@ -737,16 +749,17 @@ static int map_read(struct map *m, struct entry **e)
 	int ncpu = m->percpu ? ncpus_possible() : 1;
 	if (ncpu <= 0)
 		ncpu = 1;
-	size_t ks = m->key_size, vs = (m->val_size + 7) & ~7;
+	/* values and keys at 8-byte boundaries, so output.c may read u64s */
+	size_t ks = m->key_size, ks8 = (ks + 7) & ~7, vs = (m->val_size + 7) & ~7;
 	uint8_t *raw = malloc(ncpu * vs + 8);
-	struct entry *ent = malloc(n * (sizeof(*ent) + ks + vs) + 1);
+	struct entry *ent = malloc(n * (sizeof(*ent) + ks8 + vs) + 8);
 	if (!keys || !raw || !ent) {
 		free(keys);
 		free(raw);
 		free(ent);
 		fatal("out of memory reading map %s", m->name);
 	}
-	uint8_t *data = (uint8_t *)(ent + n);
+	uint8_t *data = (uint8_t *)ent + ((n * sizeof(*ent) + 7) & ~7);
 	int got = 0;
 	for (int i = 0; i < n; i++) {
 		if (bpf_map_lookup(m->fd, keys + i * ks, raw) < 0)
@@ -754,7 +767,7 @@ static int map_read(struct map *m, struct entry **e)
 		struct entry *x = &ent[got++];
 		x->val = data;
 		x->key = data + vs;
-		data += vs + ks;
+		data += vs + ks8;
 		memcpy(x->key, keys + i * ks, ks);
 		if (m->percpu)
 			fold(m, x->val, raw, ncpu);
@@ -799,13 +812,6 @@ static void print_map(struct map *m, int64_t top, int64_t div, bool skip_empty)
 
 /* ------------------------------------------------------------- actions */
 
-static void json_line(const char *type, const char *text, size_t n)
-{
-	fprintf(out, "{\"type\": \"%s\", \"data\": ", type);
-	json_str(out, text, n);
-	fputs("}\n", out);
-}
-
 /* printf-formatted text of an action into a malloc'd buffer */
 static char *format(const struct action *a, const uint8_t *rec, size_t *len)
 {
@@ -832,14 +838,6 @@ static char *slurp(FILE *in, size_t *len)
 	return buf;
 }
 
-static void emit(const char *type, const char *text, size_t n)
-{
-	if (out_format == OUT_JSON)
-		json_line(type, text, n);
-	else
-		fwrite(text, 1, n, out);
-}
-
 /* cat(): the file's content as it is */
 static void do_cat(const struct action *a, const uint8_t *rec)
 {
@@ -853,7 +851,7 @@ static void do_cat(const struct action *a, const uint8_t *rec)
 	}
 	char *text = slurp(f, &len);
 	fclose(f);
-	emit("cat", text, len);
+	out_message(out, "cat", text, len);
 	free(text);
 	free(name);
 }
@@ -872,12 +870,13 @@ static void do_system(const struct action *a, const uint8_t *rec)
 	}
 	char *text = slurp(f, &len);
 	pclose(f);
-	emit("syscall", text, len);
+	out_message(out, "syscall", text, len);
 	free(text);
 	free(cmd);
 }
 
-/* join(): the leading non-empty strings, delimited, then a newline */
+/* join(): the leading non-empty strings, delimited; a newline ends the
+ * text (not the JSON string, as in bpftrace) */
 static void do_join(const struct action *a, const uint8_t *rec)
 {
 	const struct type *t = a->types[0];
@@ -896,24 +895,11 @@ static void do_join(const struct action *a, const uint8_t *rec)
 			break;
 		fprintf(f, "%s%.*s", i ? delim : "", (int)sl, s);
 	}
+	if (out_format == OUT_TEXT)
+		fputc('\n', f);
 	fclose(f);
-	if (out_format == OUT_JSON) {
-		json_line("join", buf, len);
-	} else {
-		fwrite(buf, 1, len, out);
-		fputc('\n', out);
-	}
+	out_message(out, "join", buf, len);
 	free(buf);
-}
-
-static int64_t get_int(const struct type *t, const uint8_t *p)
-{
-	switch (t->size) {
-	case 1: return t->sign ? (int8_t)*p : *p;
-	case 2: { uint16_t v; memcpy(&v, p, 2); return t->sign ? (int16_t)v : v; }
-	case 4: { uint32_t v; memcpy(&v, p, 4); return t->sign ? (int32_t)v : v; }
-	default: return (int64_t)get64(p);
-	}
 }
 
 static void do_time(const struct action *a)
@@ -933,10 +919,7 @@ static void dispatch(const struct action *a, const uint8_t *rec)
 	case A_PRINTF: {
 		size_t n;
 		char *text = format(a, rec, &n);
-		if (out_format == OUT_JSON)
-			json_printf(out, text, n);
-		else
-			fwrite(text, 1, n, out);
+		out_message(out, "printf", text, n);
 		free(text);
 		break;
 	}
@@ -953,7 +936,8 @@ static void dispatch(const struct action *a, const uint8_t *rec)
 		map_zero(a->map);
 		break;
 	case A_EXIT:
-		exit_code = a->nargs ? (int)get_int(a->types[0], rec + a->offs[0]) : 0;
+		exit_code = a->nargs ? (int)load_int(rec + a->offs[0], a->types[0]->size,
+						     a->types[0]->sign) : 0;
 		exiting = ignoring = true;
 		break;
 	case A_TIME:
@@ -1186,8 +1170,7 @@ static void finish(struct prog *p)
 	/* a second ^C from here on ends wisp at once, as in bpftrace */
 	signal(SIGINT, SIG_DFL);
 	detach_all();
-	ignoring = false;
-	drain(p);	/* what fired before the detach */
+	drain(p);	/* what fired before the detach (dropped after an exit()) */
 	ignoring = false;
 	run_special(p, &prov_end);
 	drain(p);
@@ -1205,7 +1188,7 @@ int run(struct prog *p)
 		out = stdout;
 	check_privileges();
 	raise_memlock();
-	P = p;
+	adopt(p);
 	if (!registered && atexit(cleanup) == 0)
 		registered = true;
 	catch_signals();

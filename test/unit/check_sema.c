@@ -1,16 +1,122 @@
+/* check_sema.c - type rules and every compile-time error message. */
 #include "unit.h"
 
-START_TEST(placeholder_sema)
+static const char *prog_text;
+static int nparams;
+static char **params;
+static bool unsafe_;
+
+static void compile(void *arg)
 {
-	ck_assert_int_eq(1, 1);
+	(void)arg;
+	static struct source src;
+	src.name = "stdin";
+	src.text = prog_text;
+	struct program *ast = parse(&src);
+	struct prog *p = sema(ast, nparams, params, unsafe_);
+	codegen(p);
+}
+
+/* The diagnostics of compiling text ("" when it compiles). */
+static const char *diag(const char *text)
+{
+	prog_text = text;
+	nparams = 0;
+	params = NULL;
+	unsafe_ = false;
+	return unit_capture(compile, NULL);
+}
+
+#define ERR(text, msg) ck_assert_str_eq(diag(text), msg)
+#define HAS(text, sub) do { const char *d_ = diag(text); \
+	ck_assert_msg(strstr(d_, sub) != NULL, "want '%s' in: %s", sub, d_); } while (0)
+#define OK(text) ck_assert_str_eq(diag(text), "")
+
+START_TEST(accepts)
+{
+	OK("BEGIN { @x = 1; @y[1, \"a\"] = count(); $v = 3; $v += 2; @x++; printf(\"%d %s\\n\", $v, comm); }");
+	OK("BEGIN { @h = hist(5); @l = lhist(5, 0, 100, 10); @s = stats(3); @a = avg(2); @mi = min(1); @ma = max(1); @su = sum(2); }");
+	OK("BEGIN { @t[(1, \"x\")] = 1; $t = (1, \"two\", -3); print($t); print(@t); clear(@t); zero(@x); @x = 2; delete(@x); }");
+	OK("END { if (@c > 1) { exit(); } else if (pid == 2) { exit(3); } else { return; } } BEGIN { @c = 1; }");
+	OK("BEGIN { @q = quantize(3); $s = \"abc\"; if ($s == \"abc\") { printf(\"%s\\n\", $s); } }");
+	OK("BEGIN { $i = 0; while ($i < 10) { $i++; } unroll(3) { @u = count(); } }");
+	OK("BEGIN { printf(\"%d\\n\", strncmp(comm, \"wisp\", 4)); printf(\"%d\\n\", strcontains(comm, \"is\")); }");
+	OK("BEGIN { printf(\"%s %d %u\\n\", ntop(0x0100007f), sizeof(uint16), bswap((uint16)1)); time(); time(\"%H\\n\"); }");
+	OK("BEGIN { printf(\"%s\\n\", strftime(\"%H:%M:%S\", nsecs)); @b = (int8)-1; @c = (u32)-1; }");
+}
+END_TEST
+
+START_TEST(errors)
+{
+	ERR("BEGIN { foo; }",
+	    "stdin:1:9: error: unknown identifier 'foo'\nBEGIN { foo; }\n        ^~~\n");
+	ERR("BEGIN { bar(1); }",
+	    "stdin:1:9: error: unknown function 'bar'\nBEGIN { bar(1); }\n        ^~~\n");
+	HAS("BEGIN { @m[1] = 1; @m[\"a\"] = 2; }", "error: map @m used with two key types: [int64] and [string[2]]");
+	HAS("BEGIN { @m = 1; @m = \"a\"; }", "error: map @m holds int64, cannot assign string[2]");
+	HAS("BEGIN { count(); }", "error: count() is an aggregation: assign it to a map");
+	HAS("BEGIN { @x = count(); @x = 1; }", "error: map @x holds count() values: assign it count() only");
+	HAS("BEGIN { printf(\"%d\\n\", args->x); }", "error: args is not available in BEGIN probes");
+	HAS("BEGIN { printf(\"%d\\n\", comm); }", "error: printf: %d expects an integer, got string[16]");
+	HAS("BEGIN { printf(\"%d %d\\n\", 1); }", "error: printf: too few arguments");
+	HAS("BEGIN { printf(\"%d\\n\", 1, 2); }", "error: printf: too many arguments");
+	HAS("BEGIN { $x++; }", "error: variable $x is used before it is assigned");
+	HAS("BEGIN { printf(\"%d\\n\", $y); }", "error: variable $y is used before it is assigned");
+	HAS("BEGIN { system(\"ls\"); }", "error: system() runs commands: it needs --unsafe");
+	HAS("BEGIN { printf(\"%d\\n\", $1); }", "error: positional parameter $1 was not given (0 given)");
+	HAS("BEGIN { printf(\"%d\\n\", cpid); }", "error: cpid is only known with -c CMD");
+	HAS("nosuch:x { }", "error: unknown probe type in 'nosuch:x'");
+	HAS("BEGIN { @l = lhist(1, 0, 10, 0); }", "error: lhist() step must be positive");
+	HAS("BEGIN { @l = lhist(1, 10, 0, 1); }", "error: lhist() max must be greater than min");
+	HAS("BEGIN { @h = hist(\"a\"); }", "error: expected an integer, got string[2]");
+	HAS("BEGIN { @x = 1 + \"a\"; }", "error: '+' needs integers, got string[2]");
+	HAS("BEGIN { @c = count(); printf(\"%d\\n\", @c); }", "error: map @c holds count() values, which cannot be read");
+	HAS("BEGIN { print(1, 2); }", "error: print() of a value takes no other arguments");
+	HAS("BEGIN { clear(1); }", "error: clear() expects a map, like clear(@name)");
+	HAS("BEGIN { $x = 1; $x = \"s\"; }", "error: variable $x holds int64, cannot assign string[2]");
+	HAS("BEGIN { @r = @never; }", "error: map @never is read but never assigned");
+	HAS("BEGIN { str(1, 0); }", "error: str()'s length must be from 1 to 256");
+	HAS("BEGIN { exit(1, 2); }", "error: exit() takes 0 to 1 arguments, 2 given");
+	HAS("BEGIN { @x = (struct task_struct *)curtask; }", "error: unknown type 'struct task_struct *' (struct types are not supported yet)");
+	HAS("BEGIN { printf(\"%s %s %s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), str(0), str(0), str(0)); }",
+	    "error: this probe needs more than the 512 bytes of stack the kernel allows");
+	HAS("BEGIN { @x = 1; } END { @x[1] = 2; }", "error: map @x used with two key types");
+}
+END_TEST
+
+START_TEST(types)
+{
+	prog_text = "BEGIN { @a = pid; @b = comm; @c[comm, pid] = count(); @d = (1, \"ab\"); @e = hist(1); @f[1] = lhist(3, 0, 10, 2); }";
+	static struct source src;
+	src.name = "stdin";
+	src.text = prog_text;
+	struct prog *p = sema(parse(&src), 0, NULL, false);
+	ck_assert_int_eq(p->maps.n, 6);
+	struct map **m = (struct map **)p->maps.v;
+	ck_assert_str_eq(type_name(m[0]->val), "uint64");
+	ck_assert_int_eq(m[0]->key_size, 8);
+	ck_assert_str_eq(type_name(m[1]->val), "string[16]");
+	ck_assert_str_eq(type_name(m[2]->key), "(string[16],uint64)");
+	ck_assert_int_eq(m[2]->key_size, 24);
+	ck_assert(m[2]->percpu);
+	ck_assert_int_eq(m[2]->val_size, 8);
+	ck_assert_str_eq(type_name(m[3]->val), "(int64,string[3])");
+	ck_assert_int_eq(m[3]->val_size, 16);
+	ck_assert_int_eq(m[4]->key_size, 8);	/* bucket only */
+	ck_assert_int_eq(m[5]->key_size, 16);	/* u64 key + bucket */
+	ck_assert_int_eq(m[5]->val->lmax, 10);
+	ck_assert(p->events == NULL);
 }
 END_TEST
 
 int main(void)
 {
+	setenv("WISP_TRACEFS", SRCDIR "/test/data/tracefs", 1);
 	Suite *s = suite_create("sema");
 	TCase *tc = tcase_create("sema");
-	tcase_add_test(tc, placeholder_sema);
+	tcase_add_test(tc, accepts);
+	tcase_add_test(tc, errors);
+	tcase_add_test(tc, types);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
