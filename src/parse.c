@@ -129,7 +129,6 @@ static void leave(int *depth)
 
 #define DEEP_EXPR "expression nested too deeply"
 
-
 static struct node *new_node(enum nkind k, struct loc loc)
 {
 	struct node *n = xalloc(sizeof(*n));
@@ -142,7 +141,7 @@ static struct node *new_node(enum nkind k, struct loc loc)
 static struct node *height(struct parser *p, struct node *n, int h)
 {
 	if (h > MAX_HEIGHT)
-		error_at(n->loc, "expression nested too deeply");
+		error_at(n->loc, DEEP_EXPR);
 	p->h = h;
 	return n;
 }
