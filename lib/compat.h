@@ -12,4 +12,8 @@
 #ifndef BPF_F_TEST_RUN_ON_CPU
 #define BPF_F_TEST_RUN_ON_CPU (1U << 0)
 #endif
+#include <linux/perf_event.h>
+#ifndef PERF_FLAG_FD_CLOEXEC
+#define PERF_FLAG_FD_CLOEXEC (1UL << 3)	/* linux/perf_event.h of 3.14 */
+#endif
 #endif

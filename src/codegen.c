@@ -980,7 +980,10 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 	}
 	case N_BUILTIN:
 		if (!strcmp(n->name, "comm")) {
-			zero(off, size);
+			/* the helper NUL-pads up to its size (strncpy, later
+			 * strscpy_pad), so only bytes past 16 need zeroing */
+			if (size > 16)
+				zero(off + 16, size - 16);
 			stack_ptr(R1, off);
 			e_mov_imm(A, R2, size < 16 ? size : 16);
 			call(BPF_FUNC_get_current_comm);
@@ -1020,8 +1023,9 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 		}
 		/* a char array inside the record: direct loads from the context */
 		int n_ = f->size < size ? f->size : size;
-		zero(off, size);
 		copy(R10, off, R6, f->off, n_);
+		if (n_ < size)
+			zero(off + n_, size - n_);
 		if (n_ == size)	/* keep a terminating NUL */
 			e_st_imm(A, BPF_B, R10, off + size - 1, 0);
 		return;

@@ -1,15 +1,14 @@
 /* output.c - maps and events in bpftrace's text and JSON layouts.
  *
- * The layouts are bpftrace 0.17's (the one Debian 12 ships and DESIGN.md
- * measured), checked against its output here:
+ * The layouts are bpftrace 0.17's (the one Debian 12 ships, which
+ * DESIGN.md measured), checked byte for byte against it:
  *
- *   @c[a]: 1                         count/sum/min/max/values, ascending by
- *   @c[b]: 2                         value; one "\n" after the map
- *   @s[k]: count 2, average 50, total 101    stats and avg: ascending by
- *                                            average, and a blank line after
- *   @h[k]:                           hist/lhist ("@h[k]: " keeps its space),
- *   [4, 8)      2 |@@@@...|          ascending by total count, a blank line
- *                                    after each histogram
+ *   count, sum, min, max, plain values: "@m[k1, k2]: v" lines ascending by
+ *     value (plain strings and tuples by key), then one "\n";
+ *   avg, stats: "@m[k]: count 2, average 50, total 101" lines ascending by
+ *     the average, then a blank line after the whole map;
+ *   hist, lhist: "@m[k]: " (the space is bpftrace's), bucket lines, and a
+ *     blank line after each histogram; histograms ascending by total count.
  *
  * An empty map prints just its trailing newline(s) in text and nothing in
  * JSON, as bpftrace does. Entries arrive already summed over CPUs in the
@@ -27,6 +26,16 @@ FILE *out;
 static FILE *o(FILE *f)
 {
 	return f ? f : out ? out : stdout;
+}
+
+/* Runtime memory (print() runs again and again while tracing), so malloc
+ * rather than the compiler's arena. */
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		fatal("out of memory printing a map");
+	return p;
 }
 
 /* ------------------------------------------------------------ JSON pieces */
@@ -318,7 +327,7 @@ static void print_plain(FILE *f, struct map *m, struct entry *e, int n, int64_t 
 {
 	const struct type *vt = m->val;
 	bool minmax = vt->kind == TY_MIN || vt->kind == TY_MAX;
-	struct row *r = calloc(n ? n : 1, sizeof(*r));
+	struct row *r = xcalloc(n, sizeof(*r));
 	int nr = 0;
 	for (int i = 0; i < n; i++) {
 		if (minmax && !load_int(e[i].val + 8, 8, false))
@@ -385,7 +394,7 @@ static void stats_value(FILE *f, const struct type *vt, const uint8_t *val, int6
 static void print_stats(FILE *f, struct map *m, struct entry *e, int n, int64_t top, int64_t div)
 {
 	const struct type *vt = m->val;
-	struct row *r = calloc(n ? n : 1, sizeof(*r));
+	struct row *r = xcalloc(n, sizeof(*r));
 	for (int i = 0; i < n; i++) {
 		int64_t c, t, a;
 		stats_of(e[i].val, &c, &t, &a);
@@ -583,7 +592,10 @@ static int group_hist(struct map *m, struct entry *e, int n, struct row *r,
 	sc.keysize = ksz;
 	sort_rows(r, n);
 
-	*counts = calloc((size_t)(n ? n : 1) * nb, sizeof(uint64_t));
+	int keys = 0;
+	for (int i = 0; i < n; i++)
+		keys += !i || memcmp(r[i - 1].key, r[i].key, ksz);
+	*counts = xcalloc((size_t)(keys ? keys : 1) * nb, sizeof(uint64_t));
 	for (int i = 0; i < n; i++) {
 		struct row cur = r[i];	/* r[ng] may be r[i]: groups overwrite
 					   the entries already read */
@@ -608,12 +620,14 @@ static int group_hist(struct map *m, struct entry *e, int n, struct row *r,
 /* Histograms sorted by their total count, ties by key bytes. */
 static void print_hist(FILE *f, struct map *m, struct entry *e, int n, int64_t top, int64_t div)
 {
-	struct row *r = calloc(n ? n : 1, sizeof(*r));
+	struct row *r = xcalloc(n, sizeof(*r));
 	uint64_t *counts;
 	int ng = group_hist(m, e, n, r, &counts);
 	int nb = nbuckets(m->val);
 	sc.by_value = true;
 	sc.sign = false;
+	sc.key = NULL;
+	sc.keysize = m->key_size >= 8 ? m->key_size - 8 : 0;
 	sort_rows(r, ng);
 
 	int skip = first_shown(ng, top);

@@ -222,10 +222,13 @@ static size_t inet_text(const uint8_t *p, char *buf, size_t size)
 
 /* strftime() in local time, with bpftrace's %f (microseconds, 6 digits)
  * put in first: every "%f" is replaced, as bpftrace's regex does. */
+int64_t tstamp_offset;
+
 static size_t tstamp_text(const uint8_t *p, const char *fmt, char *buf, size_t size)
 {
 	uint64_t ns;
 	memcpy(&ns, p, 8);
+	ns += (uint64_t)tstamp_offset;
 	time_t t = (time_t)(ns / 1000000000);
 	char us[8], f[256];
 	snprintf(us, sizeof(us), "%06u", (unsigned)(ns % 1000000000 / 1000));

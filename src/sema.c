@@ -964,7 +964,7 @@ static void map_layout(struct map *m)
 	bool hist = m->val->kind == TY_HIST || m->val->kind == TY_LHIST;
 	m->key_size = m->key ? m->key->size : 8;
 	if (hist)
-		m->key_size = (m->key ? m->key->size : 0) + 8;
+		m->key_size = (m->key ? (m->key->size + 7) / 8 * 8 : 0) + 8;	/* aligned bucket */
 	m->val_size = m->val->size;
 	if (m->key_size > 512 || m->val_size > 512)
 		error_at(m->loc, "map %s: key or value over 512 bytes", m->name);

@@ -34,17 +34,23 @@
 
 /* ------------------------------------------------------ finding tracefs */
 
+static const char *need_root(int err)
+{
+	return err == EPERM || err == EACCES ? " (need root)" : "";
+}
+
+/* Is dir a tracing directory? One that is there but closed to us is a
+ * reason to stop, not to mount another. */
 static bool has_events(const char *dir)
 {
 	char path[128];
 	struct stat st;
 	snprintf(path, sizeof(path), "%s/events", dir);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static const char *need_root(int err)
-{
-	return err == EPERM || err == EACCES ? " (need root)" : "";
+	if (stat(path, &st) == 0)
+		return S_ISDIR(st.st_mode);
+	if (errno == EACCES || errno == EPERM)
+		fatal("cannot read %s: %s%s", dir, strerror(errno), need_root(errno));
+	return false;
 }
 
 /* Nothing mounted: mount tracefs where it belongs; kernels before 4.1 have
@@ -73,6 +79,10 @@ const char *tracefs_dir(void)
 	static const char *dir;
 	if (dir)
 		return dir;
+	/* the unit tests and the fuzzer point this at a fixture of format files */
+	const char *env = getenv("WISP_TRACEFS");
+	if (env && *env)
+		return dir = env;
 	if (has_events(TRACEFS))
 		dir = TRACEFS;
 	else if (has_events(DEBUGFS_TRACING))
@@ -301,10 +311,15 @@ static bool has_wild(const char *s)
 	return strpbrk(s, "*?") != NULL;
 }
 
-/* Push "cat:name" for each event of one category matching namepat. */
+/* Push "cat:name" for each event of one category matching namepat. A
+ * category without an `enable` file holds ftrace's own events (ftrace:*),
+ * which cannot be enabled, nor used by perf or BPF: not listed, as in
+ * available_events. */
 static int list_cat(const char *events, const char *cat, const char *namepat, struct vec *out)
 {
 	char *dir = xprintf("%s/%s", events, cat);
+	if (access(xprintf("%s/enable", dir), F_OK) < 0)
+		return 0;
 	if (!has_wild(namepat)) {
 		/* one event: no need to read the whole category */
 		struct stat st;

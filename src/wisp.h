@@ -201,7 +201,7 @@ enum ty {
 	TY_TUPLE,	/* elems[i] at offs[i]; size includes padding */
 	TY_INET,	/* 24 bytes: u64 address family, 16 address bytes (ntop) */
 	TY_CTX,		/* the `args` of a tracepoint: fields come from the attach */
-	TY_TSTAMP,	/* strftime(): 8 bytes ns (CLOCK_REALTIME); fmt in .fmt */
+	TY_TSTAMP,	/* strftime(): 8 bytes ns (CLOCK_MONOTONIC, as nsecs); fmt in .fmt */
 	/* map values written by aggregations; see "Map layout" below */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 };
@@ -300,6 +300,9 @@ const char *fmt_check(const char *fmt, struct type **types, int n, int *bad_arg)
 /* Format a record's arguments (types[i] at data + offs[i]) like printf. */
 void fmt_print(FILE *out, const char *fmt, struct type **types, const int *offs,
 	       int n, const uint8_t *data);
+/* Added to a TY_TSTAMP's nanoseconds to make them wall-clock time: run.c
+ * sets it to CLOCK_REALTIME - CLOCK_MONOTONIC (nsecs is monotonic). */
+extern int64_t tstamp_offset;
 /* Print one value as bpftrace prints map keys and values: ints in decimal,
  * strings bare, tuples "(a, b)", inet as an address. */
 void val_print(FILE *out, const struct type *t, const uint8_t *data);
@@ -471,9 +474,22 @@ struct provider {
 	void (*list)(const char *pattern, bool verbose);
 };
 
-/* provider.c: the table, lookup by spec prefix ("tracepoint", "t", "BEGIN") */
+/* provider.c: the table (NULL-terminated), lookup by spec prefix
+ * ("tracepoint", "t", "BEGIN"). *rest points into spec after the first ':'. */
 const struct provider *provider_find(const char *spec, const char **rest);
 extern const struct provider *const providers[];
+/* Teardown of many attaches: several closes at once (the kernel takes
+ * 25-50 ms per tracepoint event); _background hands them to a detached
+ * process so that wisp can exit at once (call it with no other threads). */
+void provider_detach_all(struct vec *attaches);
+void provider_detach_background(struct vec *attaches);
+/* shared by the providers */
+bool provider_uint(const char *s, uint64_t *v);	/* "99", "1_000", "0x10", "1e6" */
+void provider_time_spec(struct attach *a, const char *prov, const char *rest,
+			struct loc loc, bool hz_freq);	/* "s:1", "hz:99", "1s" */
+bool provider_list_match(const struct provider *p, const char *pattern, const char *name);
+int provider_perf_open(struct attach *a, int progfd, struct perf_event_attr *attr, bool every_cpu);
+void provider_close_fds(struct attach *a);
 
 extern const struct provider prov_begin, prov_end, prov_tracepoint,
 	prov_interval, prov_profile, prov_software;
