@@ -118,12 +118,20 @@ int bpf_map_next_key(int fd, const void *key, void *next)
 static uint32_t kernel_version(void)
 {
 	struct utsname u;
-	unsigned a = 0, b = 0, c = 0;
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u.%u", &a, &b, &c) < 2)
+	if (uname(&u) < 0)
 		return 0;
+	/* "6.1.0-13-amd64": three numbers (strtoul, not sscanf: keeps the
+	 * static binary free of the scanf machinery) */
+	char *p = u.release;
+	unsigned long a = strtoul(p, &p, 10), b = 0, c = 0;
+	if (*p != '.')
+		return 0;
+	b = strtoul(p + 1, &p, 10);
+	if (*p == '.')
+		c = strtoul(p + 1, &p, 10);
 	if (c > 255)
 		c = 255;
-	return a << 16 | b << 8 | c;
+	return (uint32_t)(a << 16 | b << 8 | c);
 }
 
 int bpf_prog_load(enum bpf_prog_type type, const struct bpf_insn *insn, int n,

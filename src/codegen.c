@@ -888,7 +888,15 @@ static int gen_int(struct node *n)
 		r = gen_map_read_int(n);
 		break;
 	case N_FIELD:
-		r = gen_field_int(n);
+		if (n->lhs->type->kind == TY_TUPLE) {
+			int mark = sp;
+			int t = gen_tmp(n->lhs);
+			r = ralloc();
+			e_ldx(A, BPF_DW, r, R10, t + n->lhs->type->offs[n->ival]);
+			sp = mark;
+		} else {
+			r = gen_field_int(n);
+		}
 		break;
 	case N_CALL:
 		r = gen_call_int(n);
@@ -1010,6 +1018,8 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 		}
 		break;
 	case N_FIELD: {
+		if (n->lhs->type->kind == TY_TUPLE)
+			break;	/* via a temporary, below */
 		struct tp_field *f = at_field(n);
 		if (f->data_loc) {
 			e_ldx(A, BPF_W, R3, R6, f->off);
@@ -1033,9 +1043,11 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 	default:
 		break;
 	}
-	/* anything else: into a temporary of its own size, then copy */
+	/* a string element of a tuple: build the tuple, copy the element */
+	if (n->kind != N_FIELD || n->lhs->type->kind != TY_TUPLE)
+		error_at(n->loc, "internal: no code for a string from this expression");
 	int mark = sp;
-	int t = gen_tmp(n);
+	int t = gen_tmp(n->lhs) + n->lhs->type->offs[n->ival];
 	int n_ = n->type->size < size ? n->type->size : size;
 	copy(R10, off, R10, t, n_);
 	if (n_ < size)

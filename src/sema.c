@@ -303,6 +303,16 @@ static struct type *field(struct node *n)
 	struct type *lt = check(n->lhs);
 	if (unk(lt))
 		return &t_unknown;
+	if (lt->kind == TY_TUPLE) {	/* $t.0: an element of a tuple */
+		char *end;
+		long i = strtol(n->name, &end, 10);
+		if (*end || !*n->name || n->arrow)
+			error_at(n->loc, "a tuple's elements are read as .0, .1, ...");
+		if (i < 0 || i >= lt->nelems)
+			error_at(n->loc, "tuple index %ld out of range: it has %d elements", i, lt->nelems);
+		n->ival = (uint64_t)i;
+		return lt->elems[i];
+	}
 	if (lt->kind != TY_CTX)
 		error_at(n->loc, "%s has no fields (it is %s)", n->lhs->kind == N_BUILTIN ? n->lhs->name : "this",
 			 type_name(lt));
