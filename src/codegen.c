@@ -871,7 +871,7 @@ static int gen_int(struct node *n)
 		break;
 	case N_PARAM:
 		r = ralloc();
-		mov_const(r, (uint64_t)strtoll(P->params[n->ival - 1], NULL, 0));
+		mov_const(r, (uint64_t)strtoll(param_text(P, n->ival), NULL, 0));
 		break;
 	case N_SIZEOF:
 		r = ralloc();
@@ -982,7 +982,7 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 		store_bytes(off, n->str, n->slen + 1, size);
 		return;
 	case N_PARAM: {
-		const char *s = P->params[n->ival - 1];
+		const char *s = param_text(P, n->ival);
 		store_bytes(off, s, (int)strlen(s) + 1, size);
 		return;
 	}
@@ -1004,6 +1004,11 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 		break;
 	case N_CALL:
 		if (!strcmp(n->name, "str")) {
+			if (n->args[0]->kind == N_PARAM) {
+				const char *s = param_text(P, n->args[0]->ival);
+				store_bytes(off, s, (int)strlen(s) + 1, size);
+				return;
+			}
 			if (n->args[0]->type->kind == TY_STR) {
 				gen_store(n->args[0], off, dt);
 				return;

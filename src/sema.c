@@ -362,7 +362,7 @@ static int64_t const_int(struct node *n, const char *what)
 	if (n->kind == N_PARAM) {
 		struct type *t = check(n);
 		if (is_int(t))
-			return strtoll(P->params[n->ival - 1], NULL, 0);
+			return strtoll(param_text(P, n->ival), NULL, 0);
 	}
 	error_at(n->loc, "%s must be an integer constant", what);
 }
@@ -572,6 +572,8 @@ static struct type *call(struct node *n)
 				error_at(n->args[1]->loc, "str()'s length must be from 1 to 256");
 			size = (int)len + 1;
 		}
+		if (n->args[0]->kind == N_PARAM)	/* str($1): the parameter's text */
+			return type_str((int)strlen(param_text(P, n->args[0]->ival)) + 1);
 		if (unk(t))
 			return &t_unknown;
 		if (t->kind == TY_STR)
@@ -725,11 +727,20 @@ static struct type *map_ref(struct node *n)
 	return m->val;
 }
 
+/* $N's text; a parameter not given is "" (0 as a number), as in bpftrace,
+ * where tools take optional arguments that way. */
+const char *param_text(struct prog *p, uint64_t i)
+{
+	return i >= 1 && i <= (uint64_t)p->nparams ? p->params[i - 1] : "";
+}
+
 static struct type *param(struct node *n)
 {
-	if (n->ival == 0 || (int)n->ival > P->nparams)
-		error_at(n->loc, "positional parameter $%d was not given (%d given)", (int)n->ival, P->nparams);
-	const char *s = P->params[n->ival - 1];
+	if (n->ival == 0)
+		error_at(n->loc, "positional parameters start at $1");
+	const char *s = param_text(P, n->ival);
+	if (!*s)
+		return s64t();
 	char *end;
 	if (*s) {
 		(void)strtoll(s, &end, 0);

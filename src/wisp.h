@@ -550,6 +550,7 @@ struct prog {
 
 /* sema.c: resolve names and types, collect maps and actions, expand probes */
 struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe);
+const char *param_text(struct prog *p, uint64_t i);	/* $i, "" when not given */
 /* codegen.c: build each probe's instructions (no kernel objects needed) */
 void codegen(struct prog *p);
 /* run.c: create maps, load, attach, run the event loop, print at exit */
