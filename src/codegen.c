@@ -695,6 +695,44 @@ static int alu_op(enum op op, bool sign)
 	}
 }
 
+/* dst = dst op src (or op imm). The BPF instruction set before v4 divides
+ * only unsigned, so signed / and % work on magnitudes and fix the sign as
+ * C does: the quotient is negative when the signs differ, the remainder
+ * takes the dividend's sign. */
+static void alu(struct node *n, int dst, int src, bool is_imm_, int32_t imm)
+{
+	bool sign = n->type->sign;
+	int op = alu_op(n->op, n->lhs->type->sign);
+	if (!sign || (n->op != OP_DIV && n->op != OP_MOD)) {
+		if (is_imm_)
+			e_alu64_imm(A, op, dst, imm);
+		else
+			e_alu64_reg(A, op, dst, src);
+		return;
+	}
+	int a = asm_label(A), b = asm_label(A), c = asm_label(A);
+	e_mov_reg(A, R1, dst);
+	if (is_imm_)
+		e_mov_imm(A, R2, imm);
+	else
+		e_mov_reg(A, R2, src);
+	e_mov_imm(A, R3, 0);
+	e_jmp_imm(A, BPF_JSGE, R1, 0, a);
+	e_neg(A, R1);
+	e_mov_imm(A, R3, 1);
+	asm_bind(A, a);
+	e_jmp_imm(A, BPF_JSGE, R2, 0, b);
+	e_neg(A, R2);
+	if (n->op == OP_DIV)
+		e_alu64_imm(A, BPF_XOR, R3, 1);
+	asm_bind(A, b);
+	e_alu64_reg(A, op, R1, R2);
+	e_jmp_imm(A, BPF_JEQ, R3, 0, c);
+	e_neg(A, R1);
+	asm_bind(A, c);
+	e_mov_reg(A, dst, R1);
+}
+
 static int gen_binop(struct node *n)
 {
 	if (cmp_jop(n->op, false) >= 0 || n->op == OP_LAND || n->op == OP_LOR) {
@@ -708,11 +746,10 @@ static int gen_binop(struct node *n)
 		asm_bind(A, done);
 		return r;
 	}
-	int op = alu_op(n->op, n->lhs->type->sign);
 	int l = gen_int(n->lhs);
 	int32_t imm;
 	if (is_imm(n->rhs, &imm)) {
-		e_alu64_imm(A, op, l, imm);
+		alu(n, l, -1, true, imm);
 		return l;
 	}
 	if (!nfree()) {
@@ -721,12 +758,12 @@ static int gen_binop(struct node *n)
 		rfree(l);
 		int r = gen_int(n->rhs);
 		e_ldx(A, BPF_DW, R0, R10, so);
-		e_alu64_reg(A, op, R0, r);
+		alu(n, R0, r, false, 0);
 		e_mov_reg(A, r, R0);
 		return r;
 	}
 	int r = gen_int(n->rhs);
-	e_alu64_reg(A, op, l, r);
+	alu(n, l, r, false, 0);
 	rfree(r);
 	return l;
 }
