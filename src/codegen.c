@@ -1178,9 +1178,21 @@ static void gen_store(struct node *n, int off, struct type *dt)
 			int p = gen_int(n->args[0]);
 			int len = dt->size - 1;
 			zero(off, dt->size);
-			e_st_imm(A, BPF_B, R10, off, len);
+			if (n->args[1]->kind == N_INT) {
+				e_st_imm(A, BPF_B, R10, off, len);
+				e_mov_imm(A, R2, len);
+			} else {
+				/* run-time length, clamped to the buffer for the verifier */
+				int l = gen_int(n->args[1]);
+				int ok = asm_label(A);
+				e_mov_reg(A, R2, l);
+				e_jmp_imm(A, BPF_JLE, R2, len, ok);
+				e_mov_imm(A, R2, len);
+				asm_bind(A, ok);
+				e_stx(A, BPF_B, R10, off, R2);
+				rfree(l);
+			}
 			stack_ptr(R1, off + 1);
-			e_mov_imm(A, R2, len);
 			e_mov_reg(A, R3, p);
 			call(n->post ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
 			rfree(p);

@@ -349,6 +349,11 @@ static struct type *want_int(struct node *n)
 	return t;
 }
 
+static bool is_const_int(struct node *n)
+{
+	return n->kind == N_INT || (n->kind == N_UNOP && n->op == OP_NEG && n->lhs->kind == N_INT);
+}
+
 static int64_t const_int(struct node *n, const char *what)
 {
 	if (n->kind == N_INT) {
@@ -586,10 +591,15 @@ static struct type *call(struct node *n)
 	if (!strcmp(f, "buf")) {
 		nargs_between(n, 2, 2);
 		want_int(n->args[0]);
+		n->post = user_ptr(n->args[0]);
+		if (!is_const_int(n->args[1])) {
+			/* a length known only at run time: up to WISP_STRLEN bytes */
+			want_int(n->args[1]);
+			return mk(TY_BUF, WISP_STRLEN + 1);
+		}
 		int64_t len = const_int(n->args[1], "buf()'s length");
 		if (len < 1 || len > 255)
 			error_at(n->args[1]->loc, "buf()'s length must be from 1 to 255");
-		n->post = user_ptr(n->args[0]);
 		return mk(TY_BUF, (int)len + 1);
 	}
 	if (!strcmp(f, "strncmp")) {
@@ -677,8 +687,10 @@ static struct type *int_type_named(const char *name)
 static struct type *binop(struct node *n)
 {
 	struct type *l = check(n->lhs), *r = check(n->rhs);
+	/* every operator gives an integer, whatever pass 1 knows of its
+	 * operands: `@n = @n + 1` types @n even before @n is known */
 	if (unk(l) || unk(r))
-		return &t_unknown;
+		return s64t();
 	if (n->op == OP_EQ || n->op == OP_NE) {
 		if (l->kind == TY_STR && r->kind == TY_STR)
 			return s64t();
