@@ -187,7 +187,7 @@ printf '%-36s %12s %12s %12s  %s %s\n' "getppid() ns/call (median)" "$ev_wisp" "
 printf '%-36s %12s\n' "count for getppid_loop >= $calls" "$count_ok"
 for o in "${others_ab[@]+"${others_ab[@]}"}"; do
 	read -r name ms kb <<<"$o"
-	printf '%-36s %12s %12s %12s\n' "$name exec-to-attached (ms) / RSS" "$ms" "$base_ms" "$(added "$ms" "$base_ms")"
+	printf '%-36s %12s %12s %12s\n' "$name exec-to-attached (ms)" "$ms" "$base_ms" "$(added "$ms" "$base_ms")"
 	printf '%-36s %12s\n' "$name peak RSS (KiB)" "$kb"
 done
 for o in "${ev_other[@]+"${ev_other[@]}"}"; do

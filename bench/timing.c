@@ -10,10 +10,12 @@
  * of the stamp program, which the bare baseline `timing run FILE timing
  * stamp FILE` measures in the same run. Teardown is not counted. maxrss is
  * the tracer's peak resident set (wait4), in KiB; T is -1 when no stamp
- * was written (the tracer failed before attaching).
+ * was written (the tracer failed before attaching). CMD's standard output
+ * goes to /dev/null; its standard error is left alone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
+		/* only the result line goes to standard output */
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0 && null != 1) {
+			dup2(null, 1);
+			close(null);
+		}
 		execvp(argv[3], argv + 3);
 		fprintf(stderr, "timing: cannot run %s: %s\n", argv[3], strerror(errno));
 		_exit(127);

@@ -155,7 +155,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)
-				usage_error("unknown option '-%c'", (char[]){ (char)optopt, 0 });
+				usage_error("unknown option '-%s'", (char[]){ (char)optopt, 0 });
 			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
@@ -201,7 +201,9 @@ static bool is_file(const char *path)
 }
 
 /* The program: -e TEXT, "-" (standard input), a file that exists, or else
- * the argument itself as program text. Text has bpftrace's name "stdin". */
+ * the argument itself as program text. Text has bpftrace's name "stdin".
+ * Every program has a '{', so an argument without one that names no file
+ * is a misspelt file name, not a program. */
 static struct source *get_source(const struct opts *o, int argc, char **argv)
 {
 	struct source *src = xalloc(sizeof(*src));
@@ -214,7 +216,7 @@ static struct source *get_source(const struct opts *o, int argc, char **argv)
 		const char *a = argv[optind++];
 		if (!strcmp(a, "-")) {
 			src->text = read_stream(stdin, "stdin");
-		} else if (is_file(a)) {
+		} else if (is_file(a) || !strchr(a, '{')) {
 			src->name = a;
 			src->text = read_file(a);
 		} else {

@@ -40,10 +40,6 @@ int opt_pid;
 int opt_cpid;
 int opt_perf_pages;	/* 0: pick from the machine's memory */
 
-/* provider.c's parallel detach; until it exists, each provider detaches
- * its own attaches one by one. */
-void provider_detach_all(struct vec *attaches) __attribute__((weak));
-
 static struct prog *P;		/* what cleanup() releases */
 static struct perfbuf *pb;
 static struct vec attached;	/* struct attach *: attached so far */
@@ -60,7 +56,6 @@ static int child_go = -1;	/* write a byte: exec now; close: give up */
 static int child_err = -1;	/* carries errno of a failed exec; EOF on success */
 static const char *child_cmd;
 static bool child_done;
-static int child_status;
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void note(const char *fmt, ...)
@@ -139,8 +134,8 @@ static void child_main(int go, int err, const char *path, char **argv)
 		_exit(0);	/* wisp gave up before attaching: run nothing */
 	execv(path, argv);
 	int e = errno;
-	if (write(err, &e, sizeof(e)) < 0)
-		_exit(127);
+	ssize_t w = write(err, &e, sizeof(e));	/* nothing to do if this fails */
+	(void)w;
 	_exit(127);
 }
 
@@ -201,7 +196,6 @@ static void release_child(void)
 static void child_reaped(int st)
 {
 	child_done = true;
-	child_status = st;
 	if (WIFEXITED(st))
 		note("child exited with code %d", WEXITSTATUS(st));
 	else if (WIFSIGNALED(st))
@@ -222,7 +216,7 @@ static bool child_exited(void)
  * asked to stop, then told. */
 static void stop_child(void)
 {
-	if (child < 0 || child_done)
+	if (child < 0 || child_exited())
 		return;
 	if (child_go >= 0) {
 		close(child_go);
@@ -231,13 +225,17 @@ static void stop_child(void)
 		kill(child, SIGTERM);
 		for (int i = 0; i < 100 && !child_exited(); i++)
 			poll(NULL, 0, 10);
-		if (!child_done)
-			kill(child, SIGKILL);
+		if (child_done)
+			return;
+		kill(child, SIGKILL);
 	}
 	int st;
-	while (waitpid(child, &st, 0) < 0 && errno == EINTR)
+	pid_t r;
+	while ((r = waitpid(child, &st, 0)) < 0 && errno == EINTR)
 		;
-	child_reaped(st);
+	if (r == child)
+		child_reaped(st);
+	child_done = true;
 }
 
 /* -p PID: gone once it cannot be signalled or is a zombie. */
@@ -263,20 +261,17 @@ static bool pid_gone(void)
 
 /* ------------------------------------------------------------ cleanup */
 
+/* Closing a tracepoint's perf event takes the kernel 25-100 ms; many are
+ * handed to a background process (provider.c), so that END and the maps
+ * follow a ^C at once. A few are closed here, and those probes are gone
+ * before END runs, as in bpftrace; with many, they may fire a moment
+ * longer. */
 static void detach_all(void)
 {
 	if (!attached.n)
 		return;
 	note("detaching %d probe%s", attached.n, attached.n == 1 ? "" : "s");
-	if (provider_detach_all) {
-		provider_detach_all(&attached);
-	} else {
-		for (int i = attached.n - 1; i >= 0; i--) {
-			struct attach *a = attached.v[i];
-			if (a->probe->prov->detach)
-				a->probe->prov->detach(a);
-		}
-	}
+	provider_detach_background(&attached);
 	attached.n = 0;
 }
 
@@ -540,6 +535,17 @@ static int log_lines(char *log, char ***lines)
 	return v ? n : 0;
 }
 
+/* error_at's report, without its exit: the verifier's log follows it. */
+static void report_at(struct loc at, const char *title, const char *reason)
+{
+	jmp_buf jb;
+	jmp_buf *volatile saved = error_jmp;
+	error_jmp = &jb;
+	if (!setjmp(jb))
+		error_at(at, "the kernel's verifier rejected probe %s: %s", title, reason);
+	error_jmp = saved;
+}
+
 /* "file:line:col: error: the kernel's verifier rejected probe P: REASON",
  * the program line with a caret under what the failing instruction was
  * generated for, then the end of the verifier's log. Exits. */
@@ -568,12 +574,7 @@ static _Noreturn void verifier_error(struct bpfprog *bp, char *log)
 	if (last >= 0 && insn >= 0 && insn < bp->a.n && bp->a.iloc[insn].len > 0)
 		at = bp->a.iloc[insn];
 
-	jmp_buf jb;
-	jmp_buf *saved = error_jmp;
-	error_jmp = &jb;
-	if (!setjmp(jb))
-		error_at(at, "the kernel's verifier rejected probe %s: %s", prog_title(bp), reason);
-	error_jmp = saved;
+	report_at(at, prog_title(bp), reason);
 	FILE *f = err_out ? err_out : stderr;
 	int from = n > 12 ? n - 12 : 0;
 	for (int i = from; i < n; i++)
@@ -586,7 +587,7 @@ static _Noreturn void verifier_error(struct bpfprog *bp, char *log)
 static _Noreturn void load_failed(struct bpfprog *bp, int err, char *log)
 {
 	const char *t = prog_title(bp);
-	if (log && *log && err != -ENOTSUPP && err != -E2BIG)
+	if (log && *log && err != -ENOTSUPP)
 		verifier_error(bp, log);
 	switch (-err) {
 	case EPERM:
@@ -1028,12 +1029,13 @@ static bool should_stop(void)
 }
 
 /* Records are read at least every 100 ms (the buffers wake us only at a
- * quarter full, so that busy probes cost few wake-ups). */
+ * quarter full, so that busy probes cost few wake-ups); signals cut the
+ * wait short, and -p is looked at as often. */
 static void loop(struct prog *p)
 {
 	while (!should_stop()) {
 		if (!pb) {
-			poll(NULL, 0, 1000);
+			poll(NULL, 0, 100);
 			continue;
 		}
 		int r = perfbuf_poll(pb, 100, on_record, p);

@@ -13,6 +13,8 @@
 #   FUZZ_JOBS     parallel fuzzing processes (default 1)
 #   FUZZ_KEEP_GOING  when set, go on after a crash (libFuzzer's -fork mode;
 #                 also the mode with FUZZ_JOBS > 1) and collect them all
+#   FUZZ_CFLAGS   extra compiler flags, e.g. -fno-sanitize=pointer-overflow
+#                 to look past one known report
 #   CC            a clang with libFuzzer (default clang; Debian 12:
 #                 apt-get install clang libclang-rt-14-dev)
 #
@@ -45,10 +47,12 @@ for f in "$top"/src/*.c "$top"/src/provider/*.c "$top/src/arch/$arch.c"; do
 	[ "$(basename "$f")" = main.c ] || srcs+=("$f")
 done
 
+read -r -a cflags <<<"${FUZZ_CFLAGS:-}"
 echo "fuzz: building $out/wisp-fuzz with $cc"
 "$cc" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-g -O1 -D_GNU_SOURCE -I"$top/src" -I"$top/lib" \
 	-DWISP_FIXTURE="\"$top/test/data/tracefs\"" \
+	"${cflags[@]+"${cflags[@]}"}" \
 	-o "$out/wisp-fuzz" "$top/test/fuzz/fuzz.c" "${srcs[@]}"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

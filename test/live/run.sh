@@ -1,2 +1,1154 @@
-#!/bin/sh
-echo "live: not written yet"; exit 77
+#!/bin/bash
+# test/live/run.sh - wisp's live tests: real programs, loaded into the running
+# kernel, tracing small workloads whose events are known exactly.
+#
+#   sudo make check                      (runs this with WISP and srcdir set)
+#   sudo WISP=./src/wisp test/live/run.sh [CASE...]
+#
+# Each case prints "PASS name", "FAIL name: why" (with a diff of the output
+# when it is long) or "SKIP name: reason" (a kernel feature that is really
+# missing); the last line is "N passed, N failed, N skipped". Exit status:
+# 1 if a case failed, 0 otherwise, 77 (automake's skip) when not root.
+#
+# Determinism: every probe that sees system-wide events is filtered to the
+# workload (pid == cpid, or the workload's own comm "wl_<cmd>", set with
+# prctl after the dynamic loader is done), so that other activity on the
+# machine cannot change an exact count. Timing is only ever checked against
+# loose sanity ranges. Every wisp run is under timeout(1).
+#
+# The expected texts are bpftrace's output for the same program, derived by
+# hand from the workload (bucket labels, 52-column bars, sort order), not
+# taken from a bpftrace run: bpftrace is not needed here.
+#
+# Environment: WISP (the binary; default ../../src/wisp from here), srcdir
+# (the source tree), WORKLOAD and BPFOBJS (the helpers; default: next to
+# this script in the build tree, else compiled with $CC into a temporary
+# directory), KEEP=1 keeps the temporary directory.
+
+export LC_ALL=C
+
+if [ "$(id -u)" != 0 ]; then
+	echo "SKIP: live tests need root (they load BPF programs)"
+	exit 77
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${srcdir:-$(cd "$here/../.." && pwd)}
+WISP=${WISP:-$here/../../src/wisp}
+if [ ! -x "$WISP" ]; then
+	echo "FAIL setup: no wisp binary at '$WISP' (build it, or set WISP=path)"
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+WISP=$(cd "$(dirname "$WISP")" && pwd)/$(basename "$WISP")
+builddir=$(cd "$(dirname "$WISP")/.." && pwd)
+
+T=$(mktemp -d /tmp/wisp-live.XXXXXX) || exit 1
+chmod 755 "$T"
+# At exit: background jobs of this shell still running (never a pid that
+# may have been reused: only jobs not yet waited for), then the files.
+cleanup_all() {
+	local p
+	for p in $(jobs -p); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup_all EXIT
+trap 'exit 1' INT TERM
+
+# The helpers: built by `make check` next to this script in the build tree.
+helper() {	# helper NAME VAR -> path of an executable
+	local name=$1 want=$2 p
+	if [ -n "$want" ]; then
+		echo "$want"
+		return
+	fi
+	for p in "$builddir/test/live/$name" "$here/$name"; do
+		if [ -x "$p" ] && [ "$p" -nt "$srcdir/test/live/$name.c" ]; then
+			echo "$p"
+			return
+		fi
+	done
+	${CC:-cc} -O2 -Wall -o "$T/$name" "$srcdir/test/live/$name.c" -lpthread >&2 || return 1
+	echo "$T/$name"
+}
+WORKLOAD=$(helper workload "${WORKLOAD:-}") || { echo "FAIL setup: cannot build workload"; exit 1; }
+BPFOBJS=$(helper bpfobjs "${BPFOBJS:-}") || { echo "FAIL setup: cannot build bpfobjs"; exit 1; }
+
+# tracefs, mounted if needed (as bpftrace and wisp do)
+TRACEFS=
+for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+	if [ -d "$d/events" ]; then
+		TRACEFS=$d
+		break
+	fi
+done
+if [ -z "$TRACEFS" ] && mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null &&
+	[ -d /sys/kernel/tracing/events ]; then
+	TRACEFS=/sys/kernel/tracing
+fi
+
+KNOWN=$T/openme		# the file the open workload opens (< 64 bytes of path)
+: >"$KNOWN"
+
+# ------------------------------------------------------------------ helpers
+
+why=''		# set by a failing check: the reason
+detail=''	# optional: more lines (a diff), printed indented under FAIL
+
+fail() {
+	why=$*
+	return 1
+}
+
+# same WHAT EXPECTED_FILE GOT_FILE: byte-for-byte equal, else a diff in $detail
+same() {
+	if cmp -s "$2" "$3"; then
+		return 0
+	fi
+	why="$1 differs (expected $(wc -c <"$2") bytes, got $(wc -c <"$3") bytes; diff -u expected got below)"
+	detail=$(diff -u "$2" "$3" | tail -n +3 | head -n 60 | cat -A)
+	return 1
+}
+
+# same_text WHAT EXPECTED_TEXT GOT_FILE (the text is written with printf %s)
+same_text() {
+	printf '%s' "$2" >"$C/expected"
+	same "$1" "$C/expected" "$3"
+}
+
+# eq WHAT EXPECTED GOT
+eq() {
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# rc_is EXPECTED: the last wisp run's exit status
+rc_is() {
+	[ "$rc" = "$1" ] && return 0
+	fail "exit status: expected $1, got $rc (stderr: $(head -c 300 "$C/err" | tr '\n' '|'))"
+}
+
+# no_stderr: the last run said nothing on stderr
+no_stderr() {
+	[ -s "$C/err" ] || return 0
+	fail "unexpected stderr: $(head -c 300 "$C/err" | tr '\n' '|')"
+}
+
+# w SECONDS ARGS...: run wisp under timeout; stdout in $C/out, stderr in
+# $C/err, status in $rc.
+w() {
+	local secs=$1
+	shift
+	timeout -k 5 "$secs" "$WISP" "$@" >"$C/out" 2>"$C/err" </dev/null
+	rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "timed out after ${secs}s" >>"$C/err"
+	fi
+}
+
+# wbg SECONDS ARGS...: wisp in the background (stdout $C/out, stderr $C/err);
+# sets $tpid (the timeout process: `wait $tpid` gives wisp's status) and
+# $wpid (wisp itself, to signal).
+wbg() {
+	local secs=$1 i
+	shift
+	timeout -k 5 "$secs" "$WISP" "$@" >"$C/out" 2>"$C/err" </dev/null &
+	tpid=$!
+	wpid=
+	for ((i = 0; i < 200; i++)); do
+		wpid=$(child_of "$tpid")
+		[ -n "$wpid" ] && break
+		sleep 0.01
+	done
+}
+
+# the (first) child process of pid $1
+child_of() {
+	local f s rest
+	if [ -r "/proc/$1/task/$1/children" ]; then
+		s=$(<"/proc/$1/task/$1/children")
+		set -- $s
+		echo "${1:-}"
+		return
+	fi
+	for f in /proc/[0-9]*/stat; do
+		s=$(<"$f") 2>/dev/null || continue
+		rest=${s##*) }
+		set -- $rest
+		if [ "$2" = "$1" ]; then
+			f=${f#/proc/}
+			echo "${f%/stat}"
+			return
+		fi
+	done
+}
+
+# wait_for FILE PATTERN SECONDS: until a line of FILE matches (grep -E)
+wait_for() {
+	local i n=$(($3 * 20))
+	for ((i = 0; i < n; i++)); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# count of tracepoints matching CATEGORY and NAME-GLOB in tracefs
+tp_count() {
+	local n=0 d
+	for d in "$TRACEFS"/events/$1/$2; do
+		[ -f "$d/format" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+need_tracefs() {
+	[ -n "$TRACEFS" ] || { why="no tracefs (not mounted at /sys/kernel/tracing and cannot be mounted)"; return 77; }
+	local t
+	for t in "$@"; do
+		[ -f "$TRACEFS/events/$t/format" ] || { why="tracepoint $t does not exist ($TRACEFS/events/$t/format)"; return 77; }
+	done
+	return 0
+}
+
+need_pmu() {	# need_pmu NAME: a perf PMU of that name in sysfs
+	[ -d "/sys/bus/event_source/devices/$1" ] ||
+		{ why="no '$1' perf PMU (/sys/bus/event_source/devices/$1)"; return 77; }
+}
+
+# ----------------------------------------------------------- BEGIN / END
+
+t_begin_exit() {
+	w 10 -e 'BEGIN { printf("hello\n"); exit(); }'
+	rc_is 0 && no_stderr || return 1
+	# bpftrace: the Attaching line, the output, then two newlines at exit
+	same_text "output" $'Attaching 1 probe...\nhello\n\n\n' "$C/out"
+}
+
+t_end_probe() {
+	w 10 -e 'BEGIN { printf("begin\n"); @a = 1; exit(); } END { printf("end %d\n", @a + 1); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'Attaching 2 probes...\nbegin\nend 2\n\n\n@a: 1\n' "$C/out"
+}
+
+t_quiet() {
+	w 10 -q -e 'BEGIN { printf("hello\n"); @x = 7; exit(); } END { printf("bye\n"); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'hello\nbye\n\n\n@x: 7\n' "$C/out"
+}
+
+t_exit_code() {
+	w 10 -q -e 'BEGIN { exit(3); }'
+	rc_is 3 || return 1
+	same_text "output" $'\n\n' "$C/out" || return 1
+	w 10 -q -e 'BEGIN { exit(); }'
+	rc_is 0 || return 1
+	# exit(code) from a probe that fires later, not in BEGIN
+	w 10 -q -e 'BEGIN { @n = 0; } interval:ms:50 { @n = @n + 1; if (@n == 2) { exit(5); } } END { clear(@n); }'
+	rc_is 5 || return 1
+	same_text "output" $'\n\n' "$C/out"
+}
+
+t_map_read_before_assign() {
+	# a map read (in a filter, in a condition) before the statement that
+	# assigns it, in source order: bpftrace takes it (the map is global)
+	w 10 -q -e 'interval:ms:50 /@n < 2/ { @n = @n + 1; } interval:ms:500 { exit(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'\n\n@n: 2\n' "$C/out" || return 1
+	w 10 -q -e 'interval:ms:50 { if (@m < 3) { @m = @m + 1; } } interval:ms:500 { exit(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'\n\n@m: 3\n' "$C/out"
+}
+
+t_compile_error() {
+	local prog='BEGIN { printf("x\n") exit(); }' l1 l2 l3 col
+	w 10 -e "$prog"
+	rc_is 1 || return 1
+	[ -s "$C/out" ] && { fail "stdout not empty: $(head -c 200 "$C/out")"; return 1; }
+	l1=$(sed -n 1p "$C/err") l2=$(sed -n 2p "$C/err") l3=$(sed -n 3p "$C/err")
+	[[ $l1 =~ ^stdin:1:([0-9]+):\ error:\ .+ ]] ||
+		{ fail "first stderr line: expected 'stdin:1:COL: error: ...', got '$l1'"; return 1; }
+	col=${BASH_REMATCH[1]}
+	eq "second stderr line (the source line)" "$prog" "$l2" || return 1
+	[[ $l3 =~ ^(\ *)\^~*$ ]] ||
+		{ fail "third stderr line: expected a caret line, got '$l3'"; return 1; }
+	eq "caret column" "$col" "$((${#BASH_REMATCH[1]} + 1))" || return 1
+	eq "the error's column (at 'exit')" 23 "$col"
+}
+
+t_error_field() {
+	local prog='tracepoint:syscalls:sys_enter_openat { printf("%s\n", str(args->filenam)); }' l1 l3 col
+	need_tracefs syscalls/sys_enter_openat || return
+	w 10 -e "$prog"
+	rc_is 1 || return 1
+	l1=$(sed -n 1p "$C/err") l3=$(sed -n 3p "$C/err")
+	[[ $l1 =~ ^stdin:1:([0-9]+):\ error:\ tracepoint\ syscalls:sys_enter_openat\ has\ no\ field\ \'filenam\'$ ]] ||
+		{ fail "first stderr line: expected \"stdin:1:COL: error: tracepoint syscalls:sys_enter_openat has no field 'filenam'\", got '$l1'"; return 1; }
+	col=${BASH_REMATCH[1]}
+	# the spot is args->filenam (column 59) or the field name (column 65)
+	[ "$col" = 59 ] || [ "$col" = 65 ] || { fail "column $col is not at args->filenam (59 or 65)"; return 1; }
+	[[ $l3 =~ ^(\ *)\^~*$ ]] && [ "$((${#BASH_REMATCH[1]} + 1))" = "$col" ] ||
+		fail "caret line '$l3' does not point at column $col"
+}
+
+t_error_file() {
+	# an error in a program file names the file and the line
+	printf 'BEGIN {\n  @x = nosuchfunc(1);\n}\n' >"$C/bad.bt"
+	w 10 "$C/bad.bt"
+	rc_is 1 || return 1
+	grep -Eq "^$C/bad.bt:2:[0-9]+: error: " "$C/err" ||
+		fail "stderr: expected '$C/bad.bt:2:COL: error: ...', got '$(head -n 1 "$C/err")'"
+}
+
+# ------------------------------------------------------------ tracepoints
+
+t_tp_openat_user_string() {
+	need_tracefs syscalls/sys_enter_openat || return
+	w 20 -c "$WORKLOAD open $KNOWN 3" -e \
+		'tracepoint:syscalls:sys_enter_openat /pid == cpid && comm == "wl_open"/ {
+			printf("%s|%d\n", str(args->filename), args.dfd);
+			@[str(args.filename)] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	# dfd is AT_FDCWD (-100), a signed int field
+	same_text "output" "Attaching 1 probe...
+$KNOWN|-100
+$KNOWN|-100
+$KNOWN|-100
+
+
+@[$KNOWN]: 3
+" "$C/out"
+}
+
+t_tp_exec_kernel_string() {
+	need_tracefs sched/sched_process_exec || return
+	w 20 -c "$WORKLOAD argv" -e \
+		'tracepoint:sched:sched_process_exec /pid == cpid/ {
+			printf("%s|%s|%d|%d\n", str(args->filename), comm, args->pid == cpid, args.old_pid == cpid); }'
+	rc_is 0 && no_stderr || return 1
+	# filename is a __data_loc char[]; comm after the exec is the file's name
+	same_text "output" "Attaching 1 probe...
+$WORKLOAD|workload|1|1
+
+
+" "$C/out"
+}
+
+t_tp_char_array() {
+	# a char[16] field of a kernel tracepoint, compared and used as a key
+	need_tracefs sched/sched_switch || return
+	w 20 -q -c "$WORKLOAD exit 200 0" -e \
+		'tracepoint:sched:sched_switch /args->prev_pid == cpid && args->prev_comm == "wl_exit"/ {
+			@[args->prev_comm, args.prev_pid == cpid] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	grep -Eq '^@\[wl_exit, 1\]: [1-9][0-9]*$' "$C/out" && [ "$(grep -c . "$C/out")" = 1 ] ||
+		fail "output: expected '@[wl_exit, 1]: N' (N > 0) alone, got '$(tr '\n' '|' <"$C/out")'"
+}
+
+t_tp_wildcard() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	local n=$(($(tp_count syscalls 'sys_enter_getpp*') + $(tp_count syscalls 'sys_enter_getppi?')))
+	w 20 -c "$WORKLOAD getppid 1000 1" -e \
+		'tracepoint:syscalls:sys_enter_getpp* /pid == cpid/ { @a = count(); }
+		 t:syscalls:sys_enter_getppi? /pid == cpid/ { @b = count(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching $n probes...
+
+
+@a: 1000
+@b: 1000
+" "$C/out"
+}
+
+t_tp_ply_spelling() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	w 20 -c "$WORKLOAD getppid 777 1" -e \
+		'tracepoint:syscalls/sys_enter_getppid /pid == cpid/ { @ = count(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'Attaching 1 probe...\n\n\n@: 777\n' "$C/out"
+}
+
+t_tp_probe_builtin() {
+	need_tracefs syscalls/sys_enter_getppid syscalls/sys_enter_getpid || return
+	local n
+	n=$(tp_count syscalls 'sys_enter_getp*')
+	# WL_PIDFILE makes the workload call getpid() once, before its getppid()s
+	WL_PIDFILE=$C/pid w 20 -c "$WORKLOAD getppid 300 1" -e \
+		'tracepoint:syscalls:sys_enter_getp* /pid == cpid/ { @[probe] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching $n probes...
+
+
+@[tracepoint:syscalls:sys_enter_getpid]: 1
+@[tracepoint:syscalls:sys_enter_getppid]: 300
+" "$C/out"
+}
+
+# ----------------------------------------------------------- aggregations
+
+t_count_exact() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	w 60 -c "$WORKLOAD getppid 1000000 2" -e \
+		'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @ = count(); @c[comm] = count(); @t[tid] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	# two threads: their tids are not known in advance, their counts are
+	sed -E 's/^@t\[[0-9]+\]: /@t[TID]: /' "$C/out" >"$C/out.norm"
+	same_text "output (tids replaced by TID)" "Attaching 1 probe...
+
+
+@: 2000000
+@c[wl_getppid]: 2000000
+@t[TID]: 1000000
+@t[TID]: 1000000
+" "$C/out.norm" || return 1
+	local tids
+	tids=$(sed -n 's/^@t\[\([0-9]*\)\].*/\1/p' "$C/out" | sort -u | wc -l)
+	eq "distinct tids" 2 "$tids"
+}
+
+# The reads are: -EBADF (-9) x1, 0 x2, 1 x3, 100 x4, 1000 x5, 4096 x6.
+# count 21, total -9 + 0 + 3 + 400 + 5000 + 24576 = 29970, average 1427.
+READS="- 0 0 1 1 1 100 100 100 100 1000 1000 1000 1000 1000 4096 4096 4096 4096 4096 4096"
+
+t_aggregations() {
+	need_tracefs syscalls/sys_exit_read || return
+	w 20 -c "$WORKLOAD read $READS" -e \
+		'tracepoint:syscalls:sys_exit_read /pid == cpid && comm == "wl_read"/ {
+			@s = sum(args->ret); @mi = min(args->ret); @ma = max(args->ret);
+			@a = avg(args->ret); @st = stats(args->ret); @h = hist(args->ret);
+			@l = lhist(args->ret, 0, 5000, 1000); @k[comm, args->ret] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	# bars: floor(count * 52 / max); hist max 6: 1->8 2->17 3->26 4->34
+	# 5->43 6->52; lhist max 9: 1->5 5->28 6->34 9->52
+	same_text "output" 'Attaching 1 probe...
+
+
+@a: 1427
+
+@h: 
+(..., 0)               1 |@@@@@@@@                                            |
+[0]                    2 |@@@@@@@@@@@@@@@@@                                   |
+[1]                    3 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[2, 4)                 0 |                                                    |
+[4, 8)                 0 |                                                    |
+[8, 16)                0 |                                                    |
+[16, 32)               0 |                                                    |
+[32, 64)               0 |                                                    |
+[64, 128)              4 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@                  |
+[128, 256)             0 |                                                    |
+[256, 512)             0 |                                                    |
+[512, 1K)              5 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@         |
+[1K, 2K)               0 |                                                    |
+[2K, 4K)               0 |                                                    |
+[4K, 8K)               6 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+@k[wl_read, -9]: 1
+@k[wl_read, 0]: 2
+@k[wl_read, 1]: 3
+@k[wl_read, 100]: 4
+@k[wl_read, 1000]: 5
+@k[wl_read, 4096]: 6
+@l: 
+(..., 0)               1 |@@@@@                                               |
+[0, 1000)              9 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[1000, 2000)           5 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@                        |
+[2000, 3000)           0 |                                                    |
+[3000, 4000)           0 |                                                    |
+[4000, 5000)           6 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@                  |
+
+@ma: 4096
+@mi: -9
+@s: 29970
+@st: count 21, average 1427, total 29970
+
+' "$C/out"
+}
+
+t_hist_large() {
+	# big buckets, lhist's top bucket, and lhist labels in K when the step is
+	# a multiple of 1024 (as bpftrace): reads of 70000 (x2) and 5000 (x1)
+	need_tracefs syscalls/sys_exit_read || return
+	w 20 -c "$WORKLOAD read 70000 5000 70000" -e \
+		'tracepoint:syscalls:sys_exit_read /pid == cpid && comm == "wl_read"/ {
+			@h = hist(args->ret); @l = lhist(args->ret, 0, 10000, 5000);
+			@l3 = lhist(args->ret, 0, 8192, 4096); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" 'Attaching 1 probe...
+
+
+@h: 
+[4K, 8K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[8K, 16K)              0 |                                                    |
+[16K, 32K)             0 |                                                    |
+[32K, 64K)             0 |                                                    |
+[64K, 128K)            2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+@l: 
+[5000, 10000)          1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[10000, ...)           2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+@l3: 
+[4K, 8K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[8K, ...)              2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+' "$C/out"
+}
+
+# ---------------------------------------------------------------- printf
+
+t_printf_specifiers() {
+	cat >"$C/p.bt" <<'EOF'
+BEGIN {
+  printf("[%d] [%i] [%u] [%x] [%X] [%o] [%c] [%s] [%%]\n", 42, -42, 42, 255, 255, 8, 65, "str");
+  printf("[%5d] [%-5d|] [%05d] [%+d] [% d] [%+d] [%-+6d|] [%#x] [%#o] [%#X]\n", 42, 42, 42, 42, 42, -42, 42, 255, 8, 255);
+  printf("[%.3d] [%8.3d] [%-8.3d|] [%.2s] [%10s] [%-10s|] [%10.2s]\n", 7, 7, 7, "abcdef", "abc", "abc", "abcdef");
+  printf("[%d] [%d] [%d] [%d] [%u] [%x] [%d]\n", (int8)-1, (uint8)255, (int16)-300, (int32)-5, (uint32)-1, (uint16)-1, (uint8)-1);
+  printf("[%d] [%u] [%x] [%ld] [%lu] [%lx] [%lld] [%llx]\n", 0x100000001, -1, -1, -1, -1, -1, 5000000000, 5000000000);
+  printf("[%c%c%c] [%5c] [%-3c|]\n", 119, 105, 115, 112, 113);
+  printf("[%s] [%s] [%-12s|]\n", ntop(0x0100007f), ntop(2, 0x0101a8c0), ntop(0x0100007f));
+  printf("[%p]\n", 0xffff8000deadbeef);
+  $x = -7; $y = (uint64)3;
+  printf("[%d] [%u] [%x] [%5d] [%ld]\n", $x * 6, $y * 2, $x, $x, $x);
+  exit();
+}
+EOF
+	w 10 -q "$C/p.bt"
+	rc_is 0 && no_stderr || return 1
+	# C's printf of the same values; %d/%u/%x of 64-bit values are cast to
+	# int as C would (bpftrace does so); %% is one '%'
+	same_text "output" '[42] [-42] [42] [ff] [FF] [10] [A] [str] [%]
+[   42] [42   |] [00042] [+42] [ 42] [-42] [+42   |] [0xff] [010] [0XFF]
+[007] [     007] [007     |] [ab] [       abc] [abc       |] [        ab]
+[-1] [255] [-300] [-5] [4294967295] [ffff] [255]
+[1] [4294967295] [ffffffff] [-1] [18446744073709551615] [ffffffffffffffff] [5000000000] [12a05f200]
+[wis] [    p] [q  |]
+[127.0.0.1] [192.168.1.1] [127.0.0.1   |]
+[0xffff8000deadbeef]
+[-42] [6] [fffffff9] [   -7] [-7]
+
+
+' "$C/out"
+}
+
+t_printf_event_values() {
+	# printf of tracepoint values: a signed long, a pointer-sized user address
+	need_tracefs syscalls/sys_exit_read || return
+	w 20 -q -c "$WORKLOAD read - 100 4096" -e \
+		'tracepoint:syscalls:sys_exit_read /pid == cpid && comm == "wl_read"/ {
+			printf("<%d> <%6d> <%-6d> <%x> <%s>\n", args->ret, args->ret, args->ret, args->ret, comm); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" '<-9> <    -9> <-9    > <fffffff7> <wl_read>
+<100> <   100> <100   > <64> <wl_read>
+<4096> <  4096> <4096  > <1000> <wl_read>
+
+
+' "$C/out"
+}
+
+t_buf_r() {
+	need_tracefs syscalls/sys_enter_write || return
+	w 20 -q -c "$WORKLOAD pipebin" -e \
+		'tracepoint:syscalls:sys_enter_write /pid == cpid && comm == "wl_pipebin"/ {
+			printf("%r|\n", buf(args->buf, 12)); printf("%r|\n", buf(args->buf, 3)); }'
+	rc_is 0 && no_stderr || return 1
+	# bytes: a b 00 01 7f ff " \ \n c d space; non-printable ones as \xNN
+	same_text "output" 'ab\x00\x01\x7f\xff"\\x0acd |
+ab\x00|
+
+
+' "$C/out"
+}
+
+t_buf_variable_length() {
+	# bpftrace takes a length that is not a constant: buf(args->buf, args->count)
+	need_tracefs syscalls/sys_enter_write || return
+	w 20 -q -c "$WORKLOAD pipe hello_pipe" -e \
+		'tracepoint:syscalls:sys_enter_write /pid == cpid && comm == "wl_pipe"/ {
+			printf("%r|%s|\n", buf(args->buf, args->count), str(args->buf, args->count)); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'hello_pipe|hello_pipe|\n\n\n' "$C/out"
+}
+
+t_strftime_time() {
+	local d0 d1
+	d0=$(date +%Y-%m-%d)
+	w 10 -q -e 'BEGIN { printf("%s|\n", strftime("%Y-%m-%d", nsecs)); time("%Y-%m-%d|\n"); time(); exit(); }'
+	d1=$(date +%Y-%m-%d)
+	rc_is 0 && no_stderr || return 1
+	local l1 l2 l3
+	l1=$(sed -n 1p "$C/out") l2=$(sed -n 2p "$C/out") l3=$(sed -n 3p "$C/out")
+	[ "$l1" = "$d0|" ] || [ "$l1" = "$d1|" ] || { fail "strftime(\"%Y-%m-%d\", nsecs): expected '$d0|', got '$l1'"; return 1; }
+	[ "$l2" = "$d0|" ] || [ "$l2" = "$d1|" ] || { fail "time(\"%Y-%m-%d|\\n\"): expected '$d0|', got '$l2'"; return 1; }
+	[[ $l3 =~ ^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]$ ]] || { fail "time(): expected HH:MM:SS, got '$l3'"; return 1; }
+	eq "line count" 5 "$(wc -l <"$C/out")"
+}
+
+# ---------------------------------------------------------------- strings
+
+t_strings() {
+	need_tracefs syscalls/sys_enter_openat || return
+	# str($1) of a positional parameter, compared in the filter
+	w 20 -q -c "$WORKLOAD open $KNOWN 2" -e \
+		'tracepoint:syscalls:sys_enter_openat /comm == "wl_open" && str(args->filename) == str($1)/ {
+			printf("%s|%s|%s|%d|%d|%d|%d|%d\n", str(args->filename, 5), str(args->filename, 10), comm,
+			       strncmp(str(args->filename), "/tmp/wisp-live.", 15),
+			       strncmp(str(args->filename), "/tmp/wisp-livX.", 15),
+			       strcontains(str(args->filename), "openme"),
+			       strcontains(str(args->filename), "nothere"),
+			       str(args->filename) != "x"); }' "$KNOWN"
+	rc_is 0 && no_stderr || return 1
+	local line="/tmp/|/tmp/wisp-|wl_open|0|1|1|0|1"
+	same_text "output" "$line
+$line
+
+
+" "$C/out"
+}
+
+t_join_argv() {
+	need_tracefs syscalls/sys_enter_execve || return
+	w 20 -q -c "$WORKLOAD argv one two three" -e \
+		'tracepoint:syscalls:sys_enter_execve /pid == cpid/ { join(args->argv); join(args->argv, ","); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "$WORKLOAD argv one two three
+$WORKLOAD,argv,one,two,three
+
+
+" "$C/out"
+}
+
+# ------------------------------------------------- interval, profile, software
+
+# the value of "@name: N" in $C/out
+map_val() {
+	sed -n "s/^$1: \([0-9]*\)\$/\1/p" "$C/out"
+}
+
+t_interval_ms() {
+	w 15 -e 'interval:ms:100 { @ = count(); } interval:s:1 { exit(); }'
+	rc_is 0 && no_stderr || return 1
+	local n
+	n=$(map_val @)
+	[ -n "$n" ] && [ "$n" -ge 8 ] && [ "$n" -le 11 ] || { fail "interval:ms:100 fired '$n' times in 1 s: expected 8..11"; return 1; }
+	same_text "output" "Attaching 2 probes...
+
+
+@: $n
+" "$C/out"
+}
+
+t_interval_hz() {
+	w 15 -q -e 'interval:hz:20 { @ = count(); } i:s:1 { exit(); }'
+	rc_is 0 && no_stderr || return 1
+	local n
+	n=$(map_val @)
+	[ -n "$n" ] && [ "$n" -ge 17 ] && [ "$n" -le 22 ] || fail "interval:hz:20 fired '$n' times in 1 s: expected 17..22"
+}
+
+t_profile_hz() {
+	need_pmu software || return
+	# one thread pinned to each CPU we may use, busy 1 s: a key per CPU
+	w 30 -q -c "$WORKLOAD busy 1000" -e 'profile:hz:99 /comm == "wl_busy"/ { @[cpu] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	local keys want
+	keys=$(sed -n 's/^@\[\([0-9]*\)\]: [1-9][0-9]*$/\1/p' "$C/out" | sort -n | tr '\n' ' ')
+	want=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status | tr ',' '\n' |
+		awk -F- '{ e = NF > 1 ? $2 : $1; for (i = $1; i <= e; i++) print i }' |
+		while read -r c; do [ "$(cat /sys/devices/system/cpu/cpu$c/online 2>/dev/null || echo 1)" = 1 ] && echo "$c"; done |
+		sort -n | tr '\n' ' ')
+	eq "CPUs with samples (keys of @[cpu], counts > 0)" "$want" "$keys" || { detail=$(cat "$C/out"); return 1; }
+	[ "$(grep -c '^@' "$C/out")" = "$(echo $want | wc -w)" ] || fail "unexpected lines: $(tr '\n' '|' <"$C/out")"
+}
+
+t_software_cpu_clock() {
+	need_pmu software || return
+	w 30 -q -c "$WORKLOAD busy 500" -e \
+		'software:cpu-clock:1000000 /comm == "wl_busy"/ { @c = count(); } s:task-clock:1000000 /comm == "wl_busy"/ { @t = count(); }'
+	rc_is 0 && no_stderr || return 1
+	local c t
+	c=$(map_val @c) t=$(map_val @t)
+	[ -n "$c" ] && [ "$c" -gt 0 ] || { fail "software:cpu-clock counted '$c' for a busy workload: expected > 0"; return 1; }
+	[ -n "$t" ] && [ "$t" -gt 0 ] || fail "software:task-clock counted '$t' for a busy workload: expected > 0"
+}
+
+t_software_page_faults() {
+	need_pmu software || return
+	w 30 -q -c "$WORKLOAD faults 1000" -e \
+		'software:page-faults:1 /comm == "wl_faults"/ { @ = count(); } s:faults:100 /comm == "wl_faults"/ { @h = count(); }'
+	rc_is 0 && no_stderr || return 1
+	local n h
+	n=$(map_val @) h=$(map_val @h)
+	# 1000 pages touched, plus the few faults of exiting
+	[ -n "$n" ] && [ "$n" -ge 1000 ] && [ "$n" -le 1100 ] || { fail "page-faults:1 counted '$n': expected 1000..1100"; return 1; }
+	[ -n "$h" ] && [ "$h" -ge 9 ] && [ "$h" -le 11 ] || fail "page-faults:100 counted '$h': expected 9..11"
+}
+
+# ------------------------------------------------------------ -c, -p, $N
+
+t_cpid() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	WL_PIDFILE=$C/pid w 20 -c "$WORKLOAD getppid 10 1" -e \
+		'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @ = count(); } END { printf("cpid %d\n", cpid); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+cpid $(cat "$C/pid")
+
+
+@: 10
+" "$C/out"
+}
+
+t_c_child_exit() {
+	need_tracefs sched/sched_process_exit || return
+	local t0 t1
+	t0=$(date +%s%N)
+	w 20 -c "$WORKLOAD exit 500 7" -e \
+		'tracepoint:sched:sched_process_exit /pid == cpid/ { printf("exit %d\n", args->pid == cpid); }'
+	t1=$(date +%s%N)
+	# wisp's status is its own, not the child's (as bpftrace)
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'Attaching 1 probe...\nexit 1\n\n\n' "$C/out" || return 1
+	[ $(((t1 - t0) / 1000000)) -lt 8000 ] || fail "wisp took $(((t1 - t0) / 1000000)) ms to notice its child's exit"
+}
+
+t_c_bad_command() {
+	w 10 -c "/nonexistent/wisp-test-cmd" -e 'BEGIN { @ = 1; }'
+	rc_is 1 || return 1
+	grep -q 'nonexistent' "$C/err" || fail "stderr does not name the command: $(head -c 200 "$C/err")"
+}
+
+t_p_pid() {
+	need_tracefs syscalls/sys_enter_getppid syscalls/sys_enter_getpgid || return
+	WL_PIDFILE=$C/pid "$WORKLOAD" waitsig 500 &
+	local wl=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$C/pid" ] && break
+		sleep 0.02
+	done
+	wbg 20 -p "$wl" -e \
+		'tracepoint:syscalls:sys_enter_getpgid /pid == $1 && @ready == 0/ { @ready = 1; printf("ready %d %s %d\n", $#, str($2), $3 + 1); }
+		 tracepoint:syscalls:sys_enter_getppid /pid == $1/ { @n = count(); }' "$wl" hello 41
+	if ! wait_for "$C/out" '^ready' 10; then
+		kill -KILL "$wl" 2>/dev/null
+		kill -TERM "$tpid" 2>/dev/null	# timeout passes it on to wisp
+		wait "$tpid"
+		fail "no 'ready' line in 10 s: $(tr '\n' '|' <"$C/out") $(tr '\n' '|' <"$C/err")"
+		return 1
+	fi
+	kill -USR1 "$wl"
+	wait "$wl"
+	# wisp ends by itself once the process is gone
+	wait "$tpid"
+	rc=$?
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+ready 3 hello 42
+
+
+@n: 500
+@ready: 1
+" "$C/out"
+}
+
+t_positional() {
+	w 10 -q -e 'BEGIN { printf("%d %d %s %s|\n", $#, $1 * 2, str($2), str($1)); exit(); }' 21 two
+	rc_is 0 && no_stderr || return 1
+	same_text "output" $'2 42 two 21|\n\n\n' "$C/out"
+}
+
+# ------------------------------------------------------------------ -f json
+
+t_json() {
+	w 10 -f json -e 'BEGIN { printf("hi \"q\"\t\\\n"); @m["a"] = 1; @n = 5;
+		@h = hist(3); @h = hist(2); @h = hist(-1);
+		@l = lhist(5, 0, 10, 5); @l2 = lhist(300, 0, 200, 100); @l2 = lhist(-5, 0, 200, 100);
+		@s = stats(4); @s = stats(6); @a = avg(7); @k["x", 2] = count();
+		@kh["a"] = hist(5); @kh["b"] = hist(1); exit(); }'
+	rc_is 0 && no_stderr || return 1
+	# bpftrace (0.17) also prints two empty lines before the maps; only
+	# the JSON lines are compared here
+	grep -v '^$' "$C/out" >"$C/out.json"
+	same_text "JSON lines" '{"type": "attached_probes", "data": {"probes": 1}}
+{"type": "printf", "data": "hi \"q\"\t\\\n"}
+{"type": "stats", "data": {"@a": 7}}
+{"type": "hist", "data": {"@h": [{"max": -1, "count": 1}, {"min": 0, "max": 0, "count": 0}, {"min": 1, "max": 1, "count": 0}, {"min": 2, "max": 3, "count": 2}]}}
+{"type": "map", "data": {"@k": {"x,2": 1}}}
+{"type": "hist", "data": {"@kh": {"a": [{"min": 4, "max": 7, "count": 1}], "b": [{"min": 1, "max": 1, "count": 1}]}}}
+{"type": "hist", "data": {"@l": [{"min": 5, "max": 9, "count": 1}]}}
+{"type": "hist", "data": {"@l2": [{"max": -1, "count": 1}, {"min": 0, "max": 99, "count": 0}, {"min": 100, "max": 199, "count": 0}, {"min": 200, "count": 1}]}}
+{"type": "map", "data": {"@m": {"a": 1}}}
+{"type": "map", "data": {"@n": 5}}
+{"type": "stats", "data": {"@s": {"count": 2, "average": 5, "total": 10}}}
+' "$C/out.json"
+}
+
+t_json_events() {
+	need_tracefs syscalls/sys_exit_read || return
+	w 20 -f json -c "$WORKLOAD read 1 100 100" -e \
+		'tracepoint:syscalls:sys_exit_read /pid == cpid && comm == "wl_read"/ {
+			printf("%d\n", args->ret); @[comm] = sum(args->ret); @h = hist(args->ret); }'
+	rc_is 0 && no_stderr || return 1
+	grep -v '^$' "$C/out" >"$C/out.json"
+	same_text "JSON lines" '{"type": "attached_probes", "data": {"probes": 1}}
+{"type": "printf", "data": "1\n"}
+{"type": "printf", "data": "100\n"}
+{"type": "printf", "data": "100\n"}
+{"type": "map", "data": {"@": {"wl_read": 201}}}
+{"type": "hist", "data": {"@h": [{"min": 1, "max": 1, "count": 1}, {"min": 2, "max": 3, "count": 0}, {"min": 4, "max": 7, "count": 0}, {"min": 8, "max": 15, "count": 0}, {"min": 16, "max": 31, "count": 0}, {"min": 32, "max": 63, "count": 0}, {"min": 64, "max": 127, "count": 2}]}}
+' "$C/out.json"
+}
+
+# --------------------------------------------------------- -o, -B, -l, -d, -n
+
+t_output_file() {
+	w 10 -o "$C/o.txt" -e 'BEGIN { printf("to the file\n"); @z = 3; exit(); }'
+	rc_is 0 && no_stderr || return 1
+	[ -s "$C/out" ] && { fail "stdout not empty with -o: $(head -c 200 "$C/out")"; return 1; }
+	same_text "the -o file" $'Attaching 1 probe...\nto the file\n\n\n@z: 3\n' "$C/o.txt" || return 1
+	# an -o file that cannot be created is an error
+	w 10 -o /nonexistent-dir/o.txt -e 'BEGIN { exit(); }'
+	rc_is 1
+}
+
+t_buffering() {
+	local m
+	for m in none line full; do
+		w 10 -B "$m" -e 'BEGIN { printf("a\n"); printf("b"); printf("c\n"); exit(); }'
+		rc_is 0 && no_stderr || { why="-B $m: $why"; return 1; }
+		same_text "-B $m output" $'Attaching 1 probe...\na\nbc\n\n\n' "$C/out" || return 1
+	done
+	# -B line (the default): each line reaches the file while wisp runs
+	wbg 20 -B line -o "$C/live.txt" -e 'interval:ms:100 { printf("tick\n"); }'
+	wait_for "$C/live.txt" '^tick$' 5
+	local seen=$?
+	kill -0 "$wpid" 2>/dev/null
+	local alive=$?
+	kill -INT "$wpid" 2>/dev/null
+	wait "$tpid"
+	rc=$?
+	[ "$seen" = 0 ] || { fail "-B line: no 'tick' line in the -o file within 5 s"; return 1; }
+	[ "$alive" = 0 ] || { fail "wisp had exited before SIGINT"; return 1; }
+	rc_is 0 || return 1
+	w 10 -B bogus -e 'BEGIN { exit(); }'
+	rc_is 1
+}
+
+t_list() {
+	need_tracefs syscalls/sys_enter_openat || return
+	w 10 -l 'tracepoint:syscalls:sys_enter_open*'
+	rc_is 0 && no_stderr || return 1
+	(cd "$TRACEFS/events/syscalls" && for d in sys_enter_open*; do
+		[ -f "$d/format" ] && echo "tracepoint:syscalls:$d"
+	done) | sort >"$C/expected"
+	same "-l output" "$C/expected" "$C/out" || return 1
+	# t: alias, a single match
+	w 10 -l 't:syscalls:sys_enter_getppid'
+	rc_is 0 || return 1
+	same_text "-l t:... output" $'tracepoint:syscalls:sys_enter_getppid\n' "$C/out" || return 1
+	# a program's attach points
+	w 10 -l -e 'tracepoint:syscalls:sys_enter_getppi? { @ = count(); } tracepoint:syscalls:sys_enter_openat { }'
+	rc_is 0 || return 1
+	same_text "-l -e PROGRAM output" $'tracepoint:syscalls:sys_enter_getppid\ntracepoint:syscalls:sys_enter_openat\n' "$C/out"
+}
+
+t_list_verbose() {
+	need_tracefs syscalls/sys_enter_openat || return
+	w 10 -lv 'tracepoint:syscalls:sys_enter_openat'
+	rc_is 0 && no_stderr || return 1
+	# the fields of the format file, common_* left out: "    TYPE NAME"
+	{
+		echo "tracepoint:syscalls:sys_enter_openat"
+		sed -n 's/^[[:space:]]*field:\([^;]*\);.*/\1/p' "$TRACEFS/events/syscalls/sys_enter_openat/format" |
+			grep -v 'common_' | sed 's/^/    /'
+	} >"$C/expected"
+	same "-lv output" "$C/expected" "$C/out"
+}
+
+t_debug_dump() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	w 10 -d -e 'tracepoint:syscalls:sys_enter_getppid /pid == 1234/ { @ = count(); }'
+	rc_is 0 && no_stderr || return 1
+	grep -q '^probe tracepoint:syscalls:sys_enter_getppid' "$C/out" || { fail "no AST 'probe tracepoint:syscalls:sys_enter_getppid' line"; return 1; }
+	grep -Eq '^ +builtin pid' "$C/out" || { fail "the AST does not show 'builtin pid'"; return 1; }
+	grep -q '^probe tracepoint:syscalls:sys_enter_getppid:$' "$C/out" || { fail "no 'probe tracepoint:syscalls:sys_enter_getppid:' instruction header"; return 1; }
+	grep -Eq '^ +0: \([0-9a-f]{2}\) ' "$C/out" || { fail "no instruction 0 in the verifier's notation"; return 1; }
+	grep -Eq 'call bpf_get_current_pid_tgid#14' "$C/out" || { fail "no 'call bpf_get_current_pid_tgid#14'"; return 1; }
+	grep -Eq '0x4d2' "$C/out" || { fail "the filter constant 1234 (0x4d2) is not in the code"; return 1; }
+	grep -Eq '^ +[0-9]+: \(95\) exit$' "$C/out" || fail "no '(95) exit' instruction"
+	# that -d loads nothing is checked by t_dry_run: it works without privileges
+}
+
+t_dry_run() {
+	w 10 -n -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }'
+	rc_is 0 && no_stderr || return 1
+	[ -s "$C/out" ] && { fail "-n printed: $(head -c 200 "$C/out")"; return 1; }
+	w 10 -n -e 'BEGIN { @x = nosuchfunc(); }'
+	rc_is 1 || return 1
+	grep -q 'error:' "$C/err" || { fail "-n of a bad program: no error on stderr"; return 1; }
+
+	# as a user without privileges
+	local run_as
+	if command -v setpriv >/dev/null; then
+		run_as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	elif command -v su >/dev/null && id nobody >/dev/null 2>&1; then
+		run_as=(su -s /bin/sh -c 'exec "$0" "$@"' nobody)
+	else
+		why="-n as non-root: neither setpriv nor su (with user nobody) is available"
+		return 77
+	fi
+	if ! "${run_as[@]}" test -x "$WISP"; then
+		why="-n as non-root: uid 65534 cannot execute $WISP (a directory on its path is not searchable)"
+		return 77
+	fi
+	timeout 10 "${run_as[@]}" "$WISP" -n -e 'BEGIN { printf("%d\n", 1); } interval:s:1 { @ = count(); }' \
+		>"$C/out" 2>"$C/err" </dev/null
+	rc=$?
+	rc_is 0 && no_stderr || { why="-n as uid 65534: $why"; return 1; }
+	# tracepoint formats from the test fixture (the real tracefs needs root)
+	local fx=$srcdir/test/data/tracefs
+	if "${run_as[@]}" test -r "$fx/events/syscalls/sys_enter_openat/format"; then
+		timeout 10 "${run_as[@]}" env WISP_TRACEFS="$fx" "$WISP" -n -e \
+			'tracepoint:syscalls:sys_enter_openat { printf("%s\n", str(args->filename)); }' \
+			>"$C/out" 2>"$C/err" </dev/null
+		rc=$?
+		rc_is 0 && no_stderr || { why="-n as uid 65534 with WISP_TRACEFS: $why"; return 1; }
+		# -d loads nothing either
+		timeout 10 "${run_as[@]}" env WISP_TRACEFS="$fx" "$WISP" -d -e \
+			'tracepoint:syscalls:sys_enter_getppid { @ = count(); }' >"$C/out" 2>"$C/err" </dev/null
+		rc=$?
+		rc_is 0 && no_stderr || { why="-d as uid 65534 with WISP_TRACEFS: $why"; return 1; }
+		grep -Eq '^ +[0-9]+: \(95\) exit$' "$C/out" || { fail "-d as uid 65534: no instructions printed"; return 1; }
+	fi
+	return 0
+}
+
+# ---------------------------------------------------------------- lost events
+
+# A printf for each of 200000 getppid() calls, 1 page of perf buffer, and
+# wisp's stdout a pipe that nobody reads for 2 s: wisp blocks writing, the
+# buffer overflows. Every event must be either printed or counted lost.
+lost_check() {	# lost_check TOTAL: $C/out holds the output
+	local printed lost nlines
+	printed=$(grep -c '^e [0-9]*$' "$C/out")
+	lost=$(awk '/^Lost [0-9]+ events$/ { s += $2 } END { print s + 0 }' "$C/out")
+	nlines=$(grep -c '^Lost [0-9]* events$' "$C/out")
+	[ "$nlines" -gt 0 ] && [ "$lost" -gt 0 ] ||
+		{ fail "no 'Lost N events' line (printed $printed of $1)"; return 1; }
+	eq "printed + lost (printed $printed, lost $lost in $nlines lines)" "$1" "$((printed + lost))"
+}
+
+t_lost_events() {
+	need_tracefs syscalls/sys_enter_getppid syscalls/sys_enter_getpgid || return
+	local total=200000 wl i
+	# -p: the workload is not wisp's child (no SIGCHLD while blocked)
+	WL_PIDFILE=$C/pid "$WORKLOAD" waitsig "$total" &
+	wl=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$C/pid" ] && break
+		sleep 0.02
+	done
+	timeout -k 5 60 "$WISP" --perf-pages 1 -p "$wl" -e \
+		'tracepoint:syscalls:sys_enter_getpgid /pid == $1 && @r == 0/ { @r = 1; printf("ready\n"); }
+		 tracepoint:syscalls:sys_enter_getppid /pid == $1/ { printf("e %d\n", tid); }' "$wl" 2>"$C/err" </dev/null |
+		{
+			while read -r line; do
+				echo "$line"
+				[ "$line" = ready ] && break
+			done
+			kill -USR1 "$wl"
+			sleep 2
+			cat
+		} >"$C/out"
+	rc=${PIPESTATUS[0]}
+	wait "$wl" 2>/dev/null
+	rc_is 0 || return 1
+	grep -q 'error' "$C/err" && { fail "stderr: $(tr '\n' '|' <"$C/err")"; return 1; }
+	lost_check "$total"
+}
+
+t_lost_events_c() {
+	# the same with -c: the child exits (SIGCHLD) while wisp is blocked
+	# writing to the pipe; nothing may be dropped or fail because of it
+	need_tracefs syscalls/sys_enter_getppid || return
+	local total=200000
+	timeout -k 5 60 "$WISP" --perf-pages 1 -c "$WORKLOAD getppid $total 1" -e \
+		'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { printf("e %d\n", tid); }' 2>"$C/err" </dev/null |
+		{ sleep 2; cat; } >"$C/out"
+	rc=${PIPESTATUS[0]}
+	rc_is 0 || return 1
+	grep -q 'error' "$C/err" && { fail "stderr: $(tr '\n' '|' <"$C/err")"; return 1; }
+	lost_check "$total"
+}
+
+# ------------------------------------------------------------------ cleanup
+
+# The BPF objects and perf events a running wisp holds, from its fdinfo.
+held_objs() {	# held_objs PID -> "prog ID" / "map ID" lines
+	grep -h -E '^(prog|map)_id:' /proc/"$1"/fdinfo/* 2>/dev/null |
+		sed -E 's/^(prog|map)_id:[[:space:]]*/\1 /' | sort -u
+}
+perf_fds() {	# perf_fds PID -> number of perf event fds
+	ls -l /proc/"$1"/fd 2>/dev/null | grep -c 'anon_inode:\[perf_event\]'
+}
+wisp_procs() {	# pids of processes running the wisp binary
+	find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$WISP" 2>/dev/null |
+		sed 's,^/proc/\([0-9]*\)/exe$,\1,' | sort
+}
+
+# After wisp $wpid started from wbg has attached: the objects it holds.
+# Waits until its fds stop changing (attach done), at most 10 s.
+snapshot() {
+	local i prev='' cur np
+	for ((i = 0; i < 100; i++)); do
+		np=$(perf_fds "$wpid")
+		cur="$(held_objs "$wpid")"$'\n'"perf $np"
+		if [ -n "$prev" ] && [ "$cur" = "$prev" ] && [ "$np" -gt 0 ] && grep -q '^prog ' <<<"$cur"; then
+			break
+		fi
+		prev=$cur
+		sleep 0.1
+	done
+	grep -E '^(prog|map) ' <<<"$cur" >"$C/held"
+	nperf=$np
+}
+
+# After wisp ended: within 15 s, none of what it held is left, no wisp
+# process that was not there before is left, and no probe of its remains in
+# kprobe_events / uprobe_events.
+check_released() {	# check_released PROCS_BEFORE_FILE
+	local left procs
+	[ -s "$C/held" ] || { fail "wisp held no BPF programs or maps while running"; return 1; }
+	[ "$nperf" -gt 0 ] || { fail "wisp held no perf events while running"; return 1; }
+	local deadline=$((SECONDS + 15))
+	while :; do
+		"$BPFOBJS" | awk '{ print $1, $2 }' | sort >"$C/now"
+		left=$(comm -12 "$C/held" "$C/now" | tr '\n' ' ')
+		wisp_procs >"$C/procs"
+		procs=$(comm -13 "$1" "$C/procs" | tr '\n' ' ')
+		[ -z "$left" ] && [ -z "$procs" ] && ! kill -0 "$wpid" 2>/dev/null && break
+		[ "$SECONDS" -ge "$deadline" ] && break
+		sleep 0.1
+	done
+	[ -z "$left" ] || { fail "15 s after wisp exited, these BPF objects of its remain: $left"; return 1; }
+	[ -z "$procs" ] || { fail "15 s after wisp exited, wisp processes remain: $procs"; return 1; }
+	kill -0 "$wpid" 2>/dev/null && { fail "wisp (pid $wpid) still exists"; return 1; }
+	local f
+	for f in "$TRACEFS/kprobe_events" "$TRACEFS/uprobe_events"; do
+		[ -r "$f" ] || continue
+		grep -qi 'wisp' "$f" && { fail "$f holds wisp's probes: $(grep -i wisp "$f" | head -3 | tr '\n' '|')"; return 1; }
+	done
+	return 0
+}
+
+# a program with many attach points: 6+ tracepoints, interval, profile
+# (perf events on every CPU), printf (perf buffers)
+CLEANUP_PROG='tracepoint:syscalls:sys_enter_getp* { @[probe] = count(); }
+	interval:ms:100 { @i = count(); }
+	profile:hz:49 { @p = count(); }
+	tracepoint:syscalls:sys_enter_getppid /comm == "wl_getppid"/ { printf("x\n"); }
+	END { printf("end\n"); }'
+
+cleanup_by_signal() {	# cleanup_by_signal SIG
+	need_tracefs syscalls/sys_enter_getppid || return
+	need_pmu software || return
+	wisp_procs >"$C/procs.before"
+	wbg 30 -e "$CLEANUP_PROG"
+	[ -n "$wpid" ] || { fail "cannot find wisp's pid"; return 1; }
+	wait_for "$C/out" '^Attaching' 10 || { fail "no Attaching line: $(tr '\n' '|' <"$C/err")"; return 1; }
+	snapshot
+	kill "-$1" "$wpid"
+	wait "$tpid"
+	rc=$?
+	rc_is 0 && no_stderr || return 1
+	# END ran and the maps were printed
+	grep -q '^end$' "$C/out" || { fail "no END output after SIG$1"; return 1; }
+	grep -q '^@i: [0-9]' "$C/out" || { fail "no @i map printed after SIG$1"; return 1; }
+	check_released "$C/procs.before"
+}
+
+t_cleanup_sigint() { cleanup_by_signal INT; }
+t_cleanup_sigterm() { cleanup_by_signal TERM; }
+
+t_cleanup_child_exit() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	need_pmu software || return
+	wisp_procs >"$C/procs.before"
+	wbg 30 -c "$WORKLOAD exit 3000 0" -e "$CLEANUP_PROG"
+	[ -n "$wpid" ] || { fail "cannot find wisp's pid"; return 1; }
+	snapshot
+	wait "$tpid"
+	rc=$?
+	rc_is 0 && no_stderr || return 1
+	grep -q '^end$' "$C/out" || { fail "no END output after the child exited"; return 1; }
+	check_released "$C/procs.before"
+}
+
+t_cleanup_exit() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	need_pmu software || return
+	wisp_procs >"$C/procs.before"
+	# exit() once the test runs the workload, after the snapshot
+	wbg 30 -e "$CLEANUP_PROG
+		tracepoint:syscalls:sys_enter_getppid /comm == \"wl_getppid\"/ { exit(); }"
+	[ -n "$wpid" ] || { fail "cannot find wisp's pid"; return 1; }
+	wait_for "$C/out" '^Attaching' 10 || { fail "no Attaching line: $(tr '\n' '|' <"$C/err")"; return 1; }
+	snapshot
+	"$WORKLOAD" getppid 1 1
+	wait "$tpid"
+	rc=$?
+	rc_is 0 && no_stderr || return 1
+	grep -q '^end$' "$C/out" || { fail "no END output after exit()"; return 1; }
+	check_released "$C/procs.before"
+}
+
+# ------------------------------------------------------------------- runner
+
+CASES=(
+	begin_exit end_probe quiet exit_code map_read_before_assign compile_error error_field error_file
+	tp_openat_user_string tp_exec_kernel_string tp_char_array tp_wildcard tp_ply_spelling tp_probe_builtin
+	count_exact aggregations hist_large
+	printf_specifiers printf_event_values buf_r buf_variable_length strftime_time
+	strings join_argv
+	interval_ms interval_hz profile_hz software_cpu_clock software_page_faults
+	cpid c_child_exit c_bad_command p_pid positional
+	json json_events
+	output_file buffering list list_verbose debug_dump dry_run
+	lost_events lost_events_c
+	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
+)
+[ $# -gt 0 ] && CASES=("$@")
+
+npass=0 nfail=0 nskip=0
+start=$(date +%s)
+for name in "${CASES[@]}"; do
+	if ! declare -F "t_$name" >/dev/null; then
+		echo "FAIL $name: no such case"
+		nfail=$((nfail + 1))
+		continue
+	fi
+	C=$T/$name
+	mkdir -p "$C"
+	why='' detail='' rc=''
+	"t_$name"
+	r=$?
+	case $r in
+	0)
+		echo "PASS $name"
+		npass=$((npass + 1))
+		;;
+	77)
+		echo "SKIP $name: $why"
+		nskip=$((nskip + 1))
+		;;
+	*)
+		echo "FAIL $name: ${why:-failed}"
+		[ -n "$detail" ] && sed 's/^/    /' <<<"$detail"
+		nfail=$((nfail + 1))
+		;;
+	esac
+done
+echo "# the live tests took $(($(date +%s) - start)) s"
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -eq 0 ]
