@@ -1052,6 +1052,24 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 			}
 			int p = gen_int(n->args[0]);
 			int rs = n->type->size < size ? n->type->size : size;
+			if (n->nargs == 2 && n->args[1]->kind != N_INT) {
+				/* str(p, len) with len known at run time: read
+				 * len + 1 bytes (NUL included), at most rs */
+				int l = gen_int(n->args[1]);
+				int ok = asm_label(A);
+				zero(off, size);
+				e_mov_reg(A, R2, l);
+				e_alu64_imm(A, BPF_ADD, R2, 1);
+				e_jmp_imm(A, BPF_JLE, R2, rs, ok);
+				e_mov_imm(A, R2, rs);
+				asm_bind(A, ok);
+				stack_ptr(R1, off);
+				e_mov_reg(A, R3, p);
+				call(n->post ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str);
+				rfree(l);
+				rfree(p);
+				return;
+			}
 			read_str(off, rs, p, n->post);
 			if (rs < size)
 				zero(off + rs, size - rs);

@@ -261,17 +261,15 @@ static bool pid_gone(void)
 
 /* ------------------------------------------------------------ cleanup */
 
-/* Closing a tracepoint's perf event takes the kernel 25-100 ms; many are
- * handed to a background process (provider.c), so that END and the maps
- * follow a ^C at once. A few are closed here, and those probes are gone
- * before END runs, as in bpftrace; with many, they may fire a moment
- * longer. */
+/* Probes are gone before END runs, as in bpftrace. Closing a classic
+ * tracepoint's perf event takes the kernel 25-100 ms, so provider.c closes
+ * many from a few threads at once. */
 static void detach_all(void)
 {
 	if (!attached.n)
 		return;
 	note("detaching %d probe%s", attached.n, attached.n == 1 ? "" : "s");
-	provider_detach_background(&attached);
+	provider_detach_all(&attached);
 	attached.n = 0;
 }
 
@@ -334,14 +332,26 @@ static void on_signal(int sig)
 		got_signal = 1;
 }
 
-/* No SA_RESTART: a signal must wake poll() so the loop sees the flag. */
+/* SA_RESTART keeps a write to a slow pipe from failing with EINTR; poll()
+ * is never restarted (signal(7)), so the loop still wakes and sees the flag. */
 static void catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* strftime() gets nsecs, a CLOCK_MONOTONIC time: printf.c adds this to
+ * make it wall-clock time. */
+static void set_tstamp_offset(void)
+{
+	struct timespec mono, real;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	tstamp_offset = (int64_t)(real.tv_sec - mono.tv_sec) * 1000000000 +
+			(real.tv_nsec - mono.tv_nsec);
 }
 
 /* ---------------------------------------------------------- privileges */
@@ -356,8 +366,10 @@ static uint64_t cap_effective(void)
 	if (!f)
 		return caps;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+		if (!strncmp(line, "CapEff:", 7)) {
+			caps = strtoull(line + 7, NULL, 16);
 			break;
+		}
 	fclose(f);
 	return caps;
 }
@@ -1190,6 +1202,7 @@ int run(struct prog *p)
 		out = stdout;
 	check_privileges();
 	raise_memlock();
+	set_tstamp_offset();
 	adopt(p);
 	if (!registered && atexit(cleanup) == 0)
 		registered = true;

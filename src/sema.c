@@ -571,7 +571,9 @@ static struct type *call(struct node *n)
 		nargs_between(n, 1, 2);
 		struct type *t = check(n->args[0]);
 		int size = WISP_STRLEN;
-		if (n->nargs == 2) {
+		if (n->nargs == 2 && !is_const_int(n->args[1])) {
+			want_int(n->args[1]);	/* a run-time limit, within WISP_STRLEN */
+		} else if (n->nargs == 2) {
 			int64_t len = const_int(n->args[1], "str()'s length");
 			if (len < 1 || len > 256)
 				error_at(n->args[1]->loc, "str()'s length must be from 1 to 256");

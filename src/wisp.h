@@ -479,10 +479,8 @@ struct provider {
 const struct provider *provider_find(const char *spec, const char **rest);
 extern const struct provider *const providers[];
 /* Teardown of many attaches: several closes at once (the kernel takes
- * 25-50 ms per tracepoint event); _background hands them to a detached
- * process so that wisp can exit at once (call it with no other threads). */
+ * 25-50 ms per tracepoint event, and threads overlap half of that). */
 void provider_detach_all(struct vec *attaches);
-void provider_detach_background(struct vec *attaches);
 /* shared by the providers */
 bool provider_uint(const char *s, uint64_t *v);	/* "99", "1_000", "0x10", "1e6" */
 void provider_time_spec(struct attach *a, const char *prov, const char *rest,

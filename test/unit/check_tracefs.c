@@ -898,43 +898,6 @@ START_TEST(detach_all_closes)
 }
 END_TEST
 
-/* The background closer must close its copies too, and hold nothing else:
- * the write end of a pipe given to it sees EOF once it is done, and one
- * kept out of it is not held open. */
-START_TEST(detach_background_closes)
-{
-	int keep[2], given[2];
-	ck_assert_int_eq(pipe(keep), 0);
-	ck_assert_int_eq(pipe(given), 0);
-	struct vec all = {0};
-	struct attach *a = fake_attach(&all, 9);
-	a->fds[4] = given[1];
-	int fds[9];
-	memcpy(fds, a->fds, sizeof(fds));
-	provider_detach_background(&all);
-	ck_assert_int_eq(a->nfds, 0);
-	for (int i = 0; i < 9; i++)
-		ck_assert(!fd_open(fds[i]));
-
-	struct pollfd p = { given[0], POLLIN, 0 };
-	ck_assert_int_eq(poll(&p, 1, 5000), 1);
-	char c;
-	ck_assert_int_eq(read(given[0], &c, 1), 0);
-	close(keep[1]);
-	p.fd = keep[0];
-	ck_assert_int_eq(poll(&p, 1, 5000), 1);
-	ck_assert_int_eq(read(keep[0], &c, 1), 0);
-	close(keep[0]);
-	close(given[0]);
-
-	/* under 8 fds: closed in place */
-	all.n = 0;
-	a = fake_attach(&all, 2);
-	memcpy(fds, a->fds, 2 * sizeof(int));
-	provider_detach_background(&all);
-	ck_assert(!fd_open(fds[0]) && !fd_open(fds[1]));
-}
-END_TEST
 
 int main(void)
 {
@@ -964,7 +927,6 @@ int main(void)
 	tcase_add_test(tc, tracepoint_all_formats);
 	tcase_add_test(tc, attach_live);
 	tcase_add_test(tc, detach_all_closes);
-	tcase_add_test(tc, detach_background_closes);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
