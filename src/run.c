@@ -618,11 +618,28 @@ static _Noreturn void load_failed(struct bpfprog *bp, int err, char *log)
 	}
 }
 
+/* A raw tracepoint the kernel refuses becomes a classic one: the same
+ * instructions serve both. */
+static void unraw(struct bpfprog *bp)
+{
+	bp->type = BPF_PROG_TYPE_TRACEPOINT;
+	for (int i = 0; i < bp->probe->attaches.n; i++) {
+		struct attach *a = bp->probe->attaches.v[i];
+		if (bp->probe->progs.v[a->prog] == bp)
+			a->raw = false;
+	}
+}
+
 /* The fast way first (no log); on failure again with a log to explain. */
 static void load_prog(struct bpfprog *bp)
 {
 	const char *name = prog_kname(bp);
 	int fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, NULL, 0);
+	if (fd < 0 && bp->type == BPF_PROG_TYPE_RAW_TRACEPOINT && bp->probe->prov == &prov_tracepoint) {
+		note("raw tracepoints refused (%s): using classic ones", strerror(-fd));
+		unraw(bp);
+		fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, NULL, 0);
+	}
 	if (fd >= 0) {
 		bp->fd = fd;
 		return;
@@ -1116,6 +1133,18 @@ static void attach_all(struct prog *p)
 				return;
 			struct attach *a = pr->attaches.v[j];
 			int r = pr->prov->attach(a, prog_of(a)->fd);
+			if (r < 0 && a->raw) {
+				/* no raw tracepoint of that name: reload as classic (the
+				 * raw attachments made so far keep their reference) */
+				struct bpfprog *bp = prog_of(a);
+				note("no raw tracepoint %s (%s): using the classic one",
+				     a->fmt->name, strerror(-r));
+				close(bp->fd);
+				bp->fd = -1;
+				unraw(bp);
+				load_prog(bp);
+				r = pr->prov->attach(a, bp->fd);
+			}
 			if (r < 0)
 				exit(1);	/* cleanup() detaches what was made */
 			vec_push(&attached, a);

@@ -259,6 +259,7 @@ static struct type *builtin(struct node *n)
 		if (cur->prov != &prov_tracepoint)
 			error_at(n->loc, "args is not available in %s probes", cur->prov->name);
 		cur->per_attach = true;
+		cur->uses_args = true;
 		return mk(TY_CTX, 0);
 	}
 	int k;

@@ -455,6 +455,8 @@ struct attach {
 	bool freq;		/* period is a frequency */
 	int config;		/* software event: PERF_COUNT_SW_* */
 	int prog;		/* index into probe->progs */
+	bool raw;		/* a tracepoint attached as a raw tracepoint: cheaper to
+				   run and to release; only when `args` is not read */
 	int *fds;		/* kernel objects held for this attach */
 	int nfds;
 };
@@ -516,6 +518,7 @@ struct probe {
 	const struct provider *prov;	/* of the first spec (all specs of one probe share a kind) */
 	struct vec attaches;	/* struct attach * */
 	bool per_attach;	/* one program per attach (uses args/probe/func) */
+	bool uses_args;		/* reads the tracepoint's formatted record */
 	struct vec progs;	/* struct bpfprog * */
 	struct vec vars;	/* struct var *: the probe's scratch variables */
 };
