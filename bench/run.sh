@@ -11,7 +11,10 @@
 #     monotonic clock to F. The time from starting wisp to that stamp, less
 #     the same for running the stamp program bare (the cost of one exec),
 #     is exec-to-attached. Teardown is not counted. Median of RUNS runs.
-#  b. peak RSS of the same wisp run (wait4's ru_maxrss), median.
+#  b. peak RSS of the same wisp run (wait4's ru_maxrss, which also counts
+#     the -c child), median. The helpers are built static (musl-gcc when
+#     installed) so that the RSS of the forked helper before its exec, which
+#     ru_maxrss includes, stays near zero.
 #  c. the stripped size of STATIC (a static binary, e.g. the musl build).
 #  d. added cost per event: bench/getppid_loop (2,000,000 getppid() calls)
 #     bare, then under `wisp -c getppid_loop` counting
@@ -39,8 +42,17 @@ wisp=$(cd "$(dirname "$wisp")" && pwd)/$(basename "$wisp")
 
 tmp=$(mktemp -d /tmp/wisp-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-"$cc" -O2 -o "$tmp/timing" "$here/timing.c"
-"$cc" -O2 -o "$tmp/getppid_loop" "$here/getppid_loop.c"
+# The helpers are static, musl if there is musl-gcc: ru_maxrss counts the
+# pages of the forked `timing` before it execs the tracer, so a small
+# static `timing` keeps that floor near zero (a dynamic glibc one is ~1.3 MB).
+helper_cc=("$cc" -O2)
+if command -v musl-gcc >/dev/null; then
+	helper_cc=(musl-gcc -static -Os)
+elif "$cc" -static -O2 -o "$tmp/timing" "$here/timing.c" 2>/dev/null; then
+	helper_cc=("$cc" -static -O2)
+fi
+"${helper_cc[@]}" -o "$tmp/timing" "$here/timing.c"
+"${helper_cc[@]}" -o "$tmp/getppid_loop" "$here/getppid_loop.c"
 stamp="$tmp/stamp"
 
 # median of the numbers on standard input (one a line)
@@ -54,6 +66,7 @@ prog_open='tracepoint:syscalls:sys_enter_openat { printf("%s %s\n", comm, str(ar
 
 echo "wisp: $wisp ($("$wisp" --version 2>/dev/null || echo 'version unknown'))"
 echo "kernel: $(uname -r), $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "helpers built with: ${helper_cc[*]}"
 
 # ------------------------------------------------------------ a, b
 # measure_attach NAME CMD...: CMD must run the stamp program once attached.

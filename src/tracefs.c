@@ -378,6 +378,7 @@ int tp_list(const char *catpat, const char *namepat, struct vec *out)
 	}
 	if (err < 0)
 		return err;
-	qsort(out->v + start, out->n - start, sizeof(void *), cmp_str);
+	if (out->n > start)	/* nothing found: out->v may still be NULL */
+		qsort(out->v + start, out->n - start, sizeof(void *), cmp_str);
 	return out->n - start;
 }
