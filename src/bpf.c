@@ -62,7 +62,7 @@ static bool name_refused(int err)
 }
 
 int bpf_map_create(enum bpf_map_type type, int key_size, int val_size,
-		   int max_entries, const char *name)
+		   int max_entries, uint32_t flags, const char *name)
 {
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof(attr));
@@ -70,6 +70,7 @@ int bpf_map_create(enum bpf_map_type type, int key_size, int val_size,
 	attr.key_size = key_size;
 	attr.value_size = val_size;
 	attr.max_entries = max_entries;
+	attr.map_flags = flags;
 	set_name(attr.map_name, name);
 	int fd = sys_bpf(BPF_MAP_CREATE, &attr);
 	if (fd < 0 && name && name[0] && name_refused(fd)) {

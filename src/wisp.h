@@ -385,7 +385,7 @@ const char *helper_name(int id);
  * the fd or 0 on success, -errno on failure (never exits). */
 int sys_bpf(int cmd, union bpf_attr *attr);
 int bpf_map_create(enum bpf_map_type type, int key_size, int val_size,
-		   int max_entries, const char *name);
+		   int max_entries, uint32_t flags, const char *name);
 int bpf_map_lookup(int fd, const void *key, void *val);
 int bpf_map_update(int fd, const void *key, const void *val, uint64_t flags);
 int bpf_map_delete(int fd, const void *key);
