@@ -476,8 +476,7 @@ static void gen_join(struct node *n)
 		e_mov_reg(A, R3, argv);
 		e_alu64_imm(A, BPF_ADD, R3, i * arch.word);
 		call(helper);
-		e_ldx(A, arch.word == 8 ? BPF_DW : BPF_W, R3, R10,
-		      poff + (arch.word == 4 && arch.big_endian ? 0 : 0));
+		e_ldx(A, arch.word == 8 ? BPF_DW : BPF_W, R3, R10, poff);
 		e_jmp_imm(A, BPF_JEQ, R3, 0, send);
 		e_mov_reg(A, R1, buf);
 		e_alu64_imm(A, BPF_ADD, R1, soff);
@@ -788,7 +787,7 @@ static int str_cmp_n(int a, int as, int b, int bs, int limit)
 		e_ldx(A, BPF_B, R1, R10, a + i);
 		e_ldx(A, BPF_B, R2, R10, b + i);
 		e_jmp_reg(A, BPF_JNE, R1, R2, differ);
-		e_jmp_imm(A, BPF_JEQ, R1, 0, i + 1 < n ? done : done);
+		e_jmp_imm(A, BPF_JEQ, R1, 0, done);	/* both ended here */
 	}
 	if (limit < 0 && as != bs) {
 		/* one string is longer: equal only if it ends here too */
@@ -1115,6 +1114,27 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 	sp = mark;
 }
 
+/* Copy the value of @m[k] (a string or tuple) to the stack; zeroes when
+ * the entry is absent, and pads a shorter string. */
+static void gen_map_copy(struct node *n, int off, struct type *dt)
+{
+	int mark = sp;
+	int koff = gen_key(n, n->map, -1);
+	int have = asm_label(A), done = asm_label(A);
+	int sz = n->type->size < dt->size ? n->type->size : dt->size;
+	lookup(n->map, koff);
+	e_jmp_imm(A, BPF_JNE, R0, 0, have);
+	zero(off, dt->size);
+	e_ja(A, done);
+	asm_bind(A, have);
+	e_mov_reg(A, R1, R0);
+	copy(R10, off, R1, 0, sz);
+	if (sz < dt->size)
+		zero(off + sz, dt->size - sz);
+	asm_bind(A, done);
+	sp = mark;
+}
+
 static void gen_store(struct node *n, int off, struct type *dt)
 {
 	struct loc saved = A->cur;
@@ -1134,21 +1154,7 @@ static void gen_store(struct node *n, int off, struct type *dt)
 			if (sz < dt->size)
 				zero(off + sz, dt->size - sz);
 		} else if (n->kind == N_MAP) {
-			int mark = sp;
-			int koff = gen_key(n, n->map, -1);
-			int have = asm_label(A), done = asm_label(A);
-			lookup(n->map, koff);
-			e_jmp_imm(A, BPF_JNE, R0, 0, have);
-			zero(off, dt->size);
-			e_ja(A, done);
-			asm_bind(A, have);
-			e_mov_reg(A, R1, R0);
-			int sz = n->type->size < dt->size ? n->type->size : dt->size;
-			copy(R10, off, R1, 0, sz);
-			if (sz < dt->size)
-				zero(off + sz, dt->size - sz);
-			asm_bind(A, done);
-			sp = mark;
+			gen_map_copy(n, off, dt);
 		} else if (n->kind == N_COND) {
 			int els = asm_label(A), done = asm_label(A);
 			gen_branch(n->cond, els, false);
@@ -1175,18 +1181,7 @@ static void gen_store(struct node *n, int off, struct type *dt)
 		} else if (n->kind == N_VAR && type_eq(n->type, dt)) {
 			copy(R10, off, R10, n->var->off, dt->size);
 		} else if (n->kind == N_MAP && type_eq(n->type, dt)) {
-			int mark = sp;
-			int koff = gen_key(n, n->map, -1);
-			int have = asm_label(A), done = asm_label(A);
-			lookup(n->map, koff);
-			e_jmp_imm(A, BPF_JNE, R0, 0, have);
-			zero(off, dt->size);
-			e_ja(A, done);
-			asm_bind(A, have);
-			e_mov_reg(A, R1, R0);
-			copy(R10, off, R1, 0, dt->size);
-			asm_bind(A, done);
-			sp = mark;
+			gen_map_copy(n, off, dt);
 		} else {
 			error_at(n->loc, "cannot convert %s to %s here", type_name(n->type), type_name(dt));
 		}

@@ -275,17 +275,6 @@ static const char *map_name(int id)
 	return NULL;
 }
 
-static const char *dump_title(struct bpfprog *bp)
-{
-	struct probe *pr = bp->probe;
-	if (bp->attach && (pr->per_attach || pr->attaches.n == 1))
-		return bp->attach->name;
-	const char *s = "";
-	for (int i = 0; i < pr->node->nspecs; i++)
-		s = xprintf("%s%s%s", s, i ? "," : "", pr->node->specs[i].text);
-	return s;
-}
-
 static void dump(struct prog *p)
 {
 	dumped = p;
@@ -294,7 +283,7 @@ static void dump(struct prog *p)
 		struct probe *pr = p->probes.v[i];
 		for (int j = 0; j < pr->progs.n; j++) {
 			struct bpfprog *bp = pr->progs.v[j];
-			printf("\nprobe %s:\n", dump_title(bp));
+			printf("\nprobe %s:\n", prog_title(bp));
 			disasm(stdout, bp->a.insn, bp->a.n, map_name);
 		}
 	}

@@ -513,7 +513,7 @@ static void relocate(struct prog *p, struct bpfprog *bp)
 
 /* How a program is called in messages: its attach point when it was made
  * for one, else the probe as written. */
-static const char *prog_title(struct bpfprog *bp)
+const char *prog_title(struct bpfprog *bp)
 {
 	struct probe *pr = bp->probe;
 	if (bp->attach && (pr->per_attach || pr->attaches.n == 1))

@@ -556,6 +556,9 @@ const char *param_text(struct prog *p, uint64_t i);	/* $i, "" when not given */
 void codegen(struct prog *p);
 /* run.c: create maps, load, attach, run the event loop, print at exit */
 int run(struct prog *p);
+/* run.c: a program's name in messages and -d: its attach point when it was
+ * made for one, else the probe as written */
+const char *prog_title(struct bpfprog *bp);
 
 /* options shared by stages */
 extern bool opt_quiet;
