@@ -880,6 +880,38 @@ t_debug_dump() {
 	# that -d loads nothing is checked by t_dry_run: it works without privileges
 }
 
+# The verifier's rejection is reported at the probe and line it came from:
+# an unbounded loop, on line 2 of a file.
+t_verifier_error() {
+	printf '%s\n' 'BEGIN { $i = 1;' '  while ($i > 0) { $i = $i + 1; } }' >"$C/loop.bt"
+	w 60 "$C/loop.bt"
+	rc_is 1 || return 1
+	head -n 1 "$C/err" >"$C/first"
+	grep -Eq "^$C/loop.bt:2:[0-9]+: error: the kernel's verifier rejected probe BEGIN: " "$C/first" ||
+		{ fail "first line: $(cat "$C/first")"; return 1; }
+	sed -n 2p "$C/err" | grep -qxF '  while ($i > 0) { $i = $i + 1; } }' ||
+		{ fail "no source line under the message: $(head -c 300 "$C/err" | tr '\n' '|')"; return 1; }
+	sed -n 3p "$C/err" | grep -Eq '^ +\^' || { fail "no caret line"; return 1; }
+}
+
+# Without privileges, wisp says which capabilities it needs and exits 1.
+t_no_privilege() {
+	if ! command -v setpriv >/dev/null; then
+		why="setpriv (util-linux) is not installed"
+		return 77
+	fi
+	local run_as=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+	if ! "${run_as[@]}" test -x "$WISP"; then
+		why="uid 65534 cannot execute $WISP (a directory on its path is not searchable)"
+		return 77
+	fi
+	timeout 10 "${run_as[@]}" "$WISP" -e 'BEGIN { exit(); }' >"$C/out" 2>"$C/err" </dev/null
+	rc=$?
+	rc_is 1 || return 1
+	grep -qx 'wisp: error: tracing needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN: run as root' "$C/err" ||
+		{ fail "stderr: $(head -c 300 "$C/err" | tr '\n' '|')"; return 1; }
+}
+
 t_dry_run() {
 	w 10 -n -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }'
 	rc_is 0 && no_stderr || return 1
@@ -1114,7 +1146,7 @@ CASES=(
 	interval_ms interval_hz profile_hz software_cpu_clock software_page_faults
 	cpid c_child_exit c_bad_command p_pid positional
 	json json_events
-	output_file buffering list list_verbose debug_dump dry_run
+	output_file buffering list list_verbose debug_dump dry_run verifier_error no_privilege
 	lost_events lost_events_c
 	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
 )
