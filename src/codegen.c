@@ -507,6 +507,14 @@ static struct tp_field *at_field(struct node *n)
 	error_at(n->loc, "tracepoint %s:%s has no field '%s'", f->cat, f->name, n->name);
 }
 
+/* Does e (a pointer) point into user memory? Syscall arguments do. */
+static bool user_mem(struct node *e)
+{
+	while (e->kind == N_CAST || e->kind == N_INDEX)
+		e = e->lhs;
+	return e->kind == N_FIELD && e->lhs->type->kind == TY_CTX && at_field(e)->user_ptr;
+}
+
 static int helper_ret(int helper)
 {
 	call(helper);
@@ -866,6 +874,46 @@ static int gen_strcontains(struct node *n)
 	return r;
 }
 
+/* e[i]; see index_expr in sema.c for the three kinds. */
+static int gen_index(struct node *n)
+{
+	int esize = (int)n->ival;
+	struct type *lt = n->lhs->type;
+	int r;
+	if (lt->kind == TY_STR) {	/* a byte of a string */
+		int mark = sp;
+		int t = gen_tmp(n->lhs);
+		r = ralloc();
+		e_ldx(A, BPF_B, r, R10, t + (int)n->rhs->ival);
+		sp = mark;
+		return r;
+	}
+	if (lt->kind == TY_BUF) {	/* an element of an array in the record */
+		struct tp_field *f = at_field(n->lhs);
+		r = ralloc();
+		e_ldx(A, bpf_size(esize), r, R6, f->off + (int)n->rhs->ival * esize);
+		extend(r, esize, n->type->sign);
+		return r;
+	}
+	/* through a pointer: read the element into the stack */
+	int mark = sp;
+	int t = salloc(8);
+	int p = gen_int(n->lhs);
+	int i = gen_int(n->rhs);
+	e_alu64_imm(A, BPF_MUL, i, esize);
+	e_alu64_reg(A, BPF_ADD, p, i);
+	rfree(i);
+	e_st_imm(A, BPF_DW, R10, t, 0);
+	stack_ptr(R1, t);
+	e_mov_imm(A, R2, esize);
+	e_mov_reg(A, R3, p);
+	call(user_mem(n->lhs) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
+	e_ldx(A, bpf_size(esize), p, R10, t);
+	extend(p, esize, n->type->sign);
+	sp = mark;
+	return p;
+}
+
 static int gen_call_int(struct node *n)
 {
 	const char *f = n->name;
@@ -936,6 +984,9 @@ static int gen_int(struct node *n)
 		break;
 	case N_CALL:
 		r = gen_call_int(n);
+		break;
+	case N_INDEX:
+		r = gen_index(n);
 		break;
 	case N_BINOP:
 		if ((n->op == OP_EQ || n->op == OP_NE) && n->lhs->type->kind == TY_STR)

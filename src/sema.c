@@ -89,6 +89,8 @@ static bool compatible(const struct type *a, const struct type *b)
 
 static struct type *check(struct node *n);
 static void stmt(struct node *n);
+static struct type *want_int(struct node *n);
+static int64_t const_int(struct node *n, const char *what);
 
 /* ---------------------------------------------------------------- maps */
 
@@ -330,6 +332,82 @@ static struct type *field(struct node *n)
 	return t;
 }
 
+/* The tracepoint field an expression reads directly (args->f), or NULL. */
+static struct tp_field *args_field(struct node *n)
+{
+	if (n->kind != N_FIELD || n->lhs->kind != N_BUILTIN || strcmp(n->lhs->name, "args"))
+		return NULL;
+	return tp_field(((struct attach *)cur->attaches.v[0])->fmt, n->name);
+}
+
+/* What a C pointer type in a format file points to: bytes and sign of the
+ * element, from its spelling ("const char *", "u32 *", "char **"). 0 when
+ * it cannot be known (void, structs). */
+static int pointee(const char *ctype, bool *sign)
+{
+	const char *star = strchr(ctype, '*');
+	if (!star)
+		return 0;
+	*sign = false;
+	if (strchr(star + 1, '*'))
+		return arch.word;	/* a pointer to pointers */
+	char base[64];
+	size_t n = (size_t)(star - ctype) < sizeof(base) - 1 ? (size_t)(star - ctype) : sizeof(base) - 1;
+	memcpy(base, ctype, n);
+	base[n] = '\0';
+	const char *b = base;
+	for (const char *q; (q = strstr(b, "const ")) || (q = strstr(b, "volatile "));)
+		b = strchr(q, ' ') + 1;
+	bool u = !strncmp(b, "unsigned", 8) || b[0] == 'u' || !strncmp(b, "__u", 3);
+	static const struct {
+		const char *name;
+		int size;
+	} tab[] = {
+		{ "char", 1 }, { "short", 2 }, { "long long", 8 }, { "long", 0 }, { "int", 4 },
+		{ "8", 1 }, { "16", 2 }, { "32", 4 }, { "64", 8 }, { "size_t", 0 },
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strstr(b, tab[i].name)) {
+			*sign = !u;
+			return tab[i].size ? tab[i].size : arch.word;
+		}
+	return 0;
+}
+
+/* e[i]: a byte of a string, an element of a tracepoint's array field, or
+ * what a pointer field points to (read from user or kernel memory).
+ * Codegen tells them apart by the left side's type; n->ival is the element
+ * size. */
+static struct type *index_expr(struct node *n)
+{
+	struct type *lt = check(n->lhs);
+	want_int(n->rhs);
+	if (unk(lt))
+		return &t_unknown;
+	struct tp_field *f = args_field(n->lhs);
+	bool sign = true;
+	if (lt->kind == TY_STR || (lt->kind == TY_BUF && f && f->array_len)) {
+		int64_t i = const_int(n->rhs, "an array index");
+		int esize = lt->kind == TY_STR ? 1 : f->size / f->array_len;
+		int len = lt->kind == TY_STR ? lt->size : f->array_len;
+		if (i < 0 || i >= len)
+			error_at(n->rhs->loc, "index %lld is out of bounds: %d elements", (long long)i, len);
+		if (esize != 1 && esize != 2 && esize != 4 && esize != 8)
+			error_at(n->loc, "elements of %d bytes cannot be read as integers", esize);
+		n->ival = (uint64_t)esize;
+		return type_int(esize, lt->kind == TY_STR ? false : f->sign);
+	}
+	if (is_int(lt) && f && f->is_ptr) {
+		int esize = pointee(f->ctype, &sign);
+		if (!esize)
+			error_at(n->loc, "cannot index '%s %s': the size of what it points to is unknown",
+				 f->ctype, f->name);
+		n->ival = (uint64_t)esize;
+		return type_int(esize, sign);
+	}
+	error_at(n->loc, "cannot index %s", type_name(lt));
+}
+
 /* ---------------------------------------------------------- functions */
 
 static void nargs_between(struct node *n, int lo, int hi)
@@ -465,7 +543,7 @@ static void format_call(struct node *n, enum act k)
 
 static bool user_ptr(struct node *n)
 {
-	if (n->kind == N_CAST)
+	if (n->kind == N_CAST || n->kind == N_INDEX)	/* argv[0] points where argv does */
 		return user_ptr(n->lhs);
 	if (n->kind == N_FIELD && n->lhs->kind == N_BUILTIN && !strcmp(n->lhs->name, "args")) {
 		struct attach *a = cur->attaches.v[0];
@@ -892,7 +970,8 @@ static struct type *check(struct node *n)
 		t = field(n);
 		break;
 	case N_INDEX:
-		error_at(n->loc, "indexing is not supported yet");
+		t = index_expr(n);
+		break;
 	case N_TUPLE: {
 		struct type **e = xalloc(n->nargs * sizeof(*e));
 		for (int i = 0; i < n->nargs; i++) {

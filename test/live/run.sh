@@ -880,6 +880,16 @@ t_debug_dump() {
 	# that -d loads nothing is checked by t_dry_run: it works without privileges
 }
 
+# [] on a user pointer to pointers (argv), a user string and a char array.
+t_index() {
+	w 20 -q -c '/usr/bin/printf %s x' -e 'tracepoint:syscalls:sys_enter_execve /pid == cpid/ {
+		printf("[%s|%s|%c]\n", str(args->argv[0]), str(args->argv[1]), args->filename[5]); }
+		tracepoint:sched:sched_process_exit /pid == cpid/ { printf("<%c%c>\n", args->comm[0], args->comm[1]); }'
+	rc_is 0 && no_stderr || return 1
+	printf '%s\n' 'x[/usr/bin/printf|%s|b]' '<pr>' '' '' >"$C/want"
+	same "index output" "$C/want" "$C/out"
+}
+
 # The verifier's rejection is reported at the probe and line it came from:
 # an unbounded loop, on line 2 of a file.
 t_verifier_error() {
@@ -1146,7 +1156,7 @@ CASES=(
 	interval_ms interval_hz profile_hz software_cpu_clock software_page_faults
 	cpid c_child_exit c_bad_command p_pid positional
 	json json_events
-	output_file buffering list list_verbose debug_dump dry_run verifier_error no_privilege
+	output_file buffering list list_verbose debug_dump dry_run verifier_error no_privilege index
 	lost_events lost_events_c
 	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
 )

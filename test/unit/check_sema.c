@@ -43,6 +43,7 @@ START_TEST(accepts)
 	OK("BEGIN { printf(\"%d\\n\", strncmp(comm, \"wisp\", 4)); printf(\"%d\\n\", strcontains(comm, \"is\")); }");
 	OK("BEGIN { printf(\"%s %d %u\\n\", ntop(0x0100007f), sizeof(uint16), bswap((uint16)1)); time(); time(\"%H\\n\"); }");
 	OK("BEGIN { printf(\"%s\\n\", strftime(\"%H:%M:%S\", nsecs)); @b = (int8)-1; @c = (u32)-1; }");
+	OK("t:syscalls:sys_enter_execve { printf(\"%s %c\\n\", str(args->argv[1]), args->filename[0]); @[comm[0]] = count(); }");
 }
 END_TEST
 
@@ -82,6 +83,9 @@ START_TEST(errors)
 	HAS("BEGIN { printf(\"%s %s %s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), str(0), str(0), str(0)); }",
 	    "error: this probe needs more than the 512 bytes of stack the kernel allows");
 	HAS("BEGIN { @x = 1; } END { @x[1] = 2; }", "error: map @x used with two key types");
+	HAS("BEGIN { @x = comm[16]; }", "error: index 16 is out of bounds: 16 elements");
+	HAS("BEGIN { @x = comm[pid]; }", "error: an array index must be an integer constant");
+	HAS("BEGIN { @x = pid[0]; }", "error: cannot index uint32");
 }
 END_TEST
 
