@@ -882,11 +882,11 @@ t_debug_dump() {
 
 # [] on a user pointer to pointers (argv), a user string and a char array.
 t_index() {
-	w 20 -q -c '/usr/bin/printf %s x' -e 'tracepoint:syscalls:sys_enter_execve /pid == cpid/ {
+	w 20 -q -c '/usr/bin/true xyz' -e 'tracepoint:syscalls:sys_enter_execve /pid == cpid/ {
 		printf("[%s|%s|%c]\n", str(args->argv[0]), str(args->argv[1]), args->filename[5]); }
 		tracepoint:sched:sched_process_exit /pid == cpid/ { printf("<%c%c>\n", args->comm[0], args->comm[1]); }'
 	rc_is 0 && no_stderr || return 1
-	printf '%s\n' 'x[/usr/bin/printf|%s|b]' '<pr>' '' '' >"$C/want"
+	printf '%s\n' '[/usr/bin/true|xyz|b]' '<tr>' '' '' >"$C/want"
 	same "index output" "$C/want" "$C/out"
 }
 
