@@ -1438,8 +1438,13 @@ static void stmt(struct node *n)
 		break;
 	}
 	case N_UNROLL:
-		for (uint64_t i = 0; i < n->ival; i++)
+		for (uint64_t i = 0; i < n->ival; i++) {
+			/* nested unrolls multiply: stop at the kernel's limit */
+			if (A->n > WISP_MAX_INSNS)
+				error_at(n->loc, "this probe has more than the %d instructions the kernel "
+					 "allows (unroll less)", WISP_MAX_INSNS);
 			block(n->body);
+		}
 		break;
 	case N_RETURN:
 		e_ja(A, lexit);

@@ -24,6 +24,7 @@
 #define WISP_STRLEN 64		/* bytes of a string value, NUL included (bpftrace's default) */
 #define WISP_MAP_ENTRIES 4096	/* default max entries of a map */
 #define WISP_STACK 512		/* the BPF stack */
+#define WISP_MAX_INSNS 1000000	/* the kernel's limit for one program (5.2+, privileged) */
 
 /* ---------------------------------------------------------------- util.c */
 

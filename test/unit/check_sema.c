@@ -83,6 +83,8 @@ START_TEST(errors)
 	HAS("BEGIN { printf(\"%s %s %s %s %s %s %s %s\\n\", str(0), str(0), str(0), str(0), str(0), str(0), str(0), str(0)); }",
 	    "error: this probe needs more than the 512 bytes of stack the kernel allows");
 	HAS("BEGIN { @x = 1; } END { @x[1] = 2; }", "error: map @x used with two key types");
+	HAS("BEGIN { unroll(100) { unroll(100) { unroll(100) { @x = 1; @y = 2; } } } }",
+	    "error: this probe has more than the 1000000 instructions the kernel allows (unroll less)");
 	HAS("BEGIN { @x = comm[16]; }", "error: index 16 is out of bounds: 16 elements");
 	HAS("BEGIN { @x = comm[pid]; }", "error: an array index must be an integer constant");
 	HAS("BEGIN { @x = pid[0]; }", "error: cannot index uint32");
