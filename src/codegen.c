@@ -527,17 +527,22 @@ static int gen_builtin_int(struct node *n)
 {
 	const char *s = n->name;
 	int r;
-	if (!strcmp(s, "pid") || !strcmp(s, "tid")) {
-		r = helper_ret(BPF_FUNC_get_current_pid_tgid);
-		if (s[0] == 'p')
-			e_alu64_imm(A, BPF_RSH, r, 32);
-		else
-			e_alu32_reg(A, BPF_MOV, r, r);
-		return r;
-	}
-	if (!strcmp(s, "uid") || !strcmp(s, "gid")) {
-		r = helper_ret(BPF_FUNC_get_current_uid_gid);
-		if (s[0] == 'g')
+	/* halves of a helper's u64: tgid << 32 | tid, gid << 32 | uid */
+	static const struct {
+		const char *name;
+		int helper;
+		bool high;
+	} halves[] = {
+		{ "pid", BPF_FUNC_get_current_pid_tgid, true },
+		{ "tid", BPF_FUNC_get_current_pid_tgid, false },
+		{ "gid", BPF_FUNC_get_current_uid_gid, true },
+		{ "uid", BPF_FUNC_get_current_uid_gid, false },
+	};
+	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+		if (strcmp(s, halves[i].name))
+			continue;
+		r = helper_ret(halves[i].helper);
+		if (halves[i].high)
 			e_alu64_imm(A, BPF_RSH, r, 32);
 		else
 			e_alu32_reg(A, BPF_MOV, r, r);
