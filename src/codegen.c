@@ -690,6 +690,18 @@ static void gen_branch(struct node *n, int label, bool when)
 	rfree(r);
 }
 
+/* r = 0 when control reaches `no` (or falls in here), 1 at `yes`. */
+static void bool_tail(int r, int yes, int no)
+{
+	int out = asm_label(A);
+	asm_bind(A, no);
+	e_mov_imm(A, r, 0);
+	e_ja(A, out);
+	asm_bind(A, yes);
+	e_mov_imm(A, r, 1);
+	asm_bind(A, out);
+}
+
 static int alu_op(enum op op, bool sign)
 {
 	switch (op) {
@@ -748,14 +760,10 @@ static void alu(struct node *n, int dst, int src, bool is_imm_, int32_t imm)
 static int gen_binop(struct node *n)
 {
 	if (cmp_jop(n->op, false) >= 0 || n->op == OP_LAND || n->op == OP_LOR) {
-		int yes = asm_label(A), done = asm_label(A);
+		int yes = asm_label(A), no = asm_label(A);
 		gen_branch(n, yes, true);
 		int r = ralloc();
-		e_mov_imm(A, r, 0);
-		e_ja(A, done);
-		asm_bind(A, yes);
-		e_mov_imm(A, r, 1);
-		asm_bind(A, done);
+		bool_tail(r, yes, no);
 		return r;
 	}
 	int l = gen_int(n->lhs);
@@ -808,14 +816,7 @@ static int str_cmp_n(int a, int as, int b, int bs, int limit)
 		e_ldx(A, BPF_B, R1, R10, lo + n);
 		e_jmp_imm(A, BPF_JNE, R1, 0, differ);
 	}
-	e_ja(A, done);
-	asm_bind(A, differ);
-	e_mov_imm(A, r, 1);
-	int out = asm_label(A);
-	e_ja(A, out);
-	asm_bind(A, done);
-	e_mov_imm(A, r, 0);
-	asm_bind(A, out);
+	bool_tail(r, differ, done);
 	return r;
 }
 
@@ -868,13 +869,7 @@ static int gen_strcontains(struct node *n)
 			e_jmp_imm(A, BPF_JEQ, R1, 0, done);
 		}
 	}
-	asm_bind(A, done);
-	e_mov_imm(A, r, 0);
-	int out = asm_label(A);
-	e_ja(A, out);
-	asm_bind(A, found);
-	e_mov_imm(A, r, 1);
-	asm_bind(A, out);
+	bool_tail(r, found, done);
 	sp = mark;
 	return r;
 }
