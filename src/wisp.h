@@ -460,7 +460,35 @@ struct attach {
 				   run and to release; only when `args` is not read */
 	int *fds;		/* kernel objects held for this attach */
 	int nfds;
+	/* kprobe, uprobe, usdt */
+	const char *func;	/* the symbol probed ("vfs_read"), NULL for an address */
+	const char *path;	/* uprobe/usdt: the ELF file */
+	uint64_t off;		/* kprobe: offset into func (or the address when func is
+				   NULL); uprobe/usdt: offset in the file */
+	uint64_t ref_ctr;	/* usdt: file offset of the semaphore, 0 if none */
+	bool ret;		/* kretprobe/uretprobe */
+	struct usdt_arg *uargs;	/* usdt: the note's arguments, decoded */
+	int nuargs;
+	char *tfs_event;	/* "wisp_PID/name" when made through {k,u}probe_events */
 };
+
+/* A USDT argument as the note's spec describes it ("-4@%edi", "8@-8(%rbp)",
+ * "4@[sp, 16]", "-4@$5", "8@(%rax,%rdx,8)"): a constant, a register, or memory
+ * at base register + disp (+ index register * scale). Register offsets are
+ * into the probed task's struct pt_regs (the arch table's). */
+enum usdt_kind { UA_CONST, UA_REG, UA_MEM };
+struct usdt_arg {
+	enum usdt_kind kind;
+	int size;		/* 1, 2, 4, 8 */
+	bool sign;
+	int reg;		/* pt_regs offset of the (base) register */
+	int index;		/* pt_regs offset of the index register, or -1 */
+	int scale;
+	int64_t val;		/* the constant, or the displacement */
+};
+/* provider/usdt.c: decode one note's argument string for this architecture;
+ * false with a reason in err when a spec cannot be decoded. */
+bool usdt_parse_args(const char *spec, struct usdt_arg **out, int *n, char *err, size_t errlen);
 
 struct provider {
 	const char *name;	/* "tracepoint" */
@@ -491,9 +519,60 @@ void provider_time_spec(struct attach *a, const char *prov, const char *rest,
 bool provider_list_match(const struct provider *p, const char *pattern, const char *name);
 int provider_perf_open(struct attach *a, int progfd, struct perf_event_attr *attr, bool every_cpu);
 void provider_close_fds(struct attach *a);
+/* uprobe/uretprobe/usdt: attach a->path at a->off (with a->ref_ctr) through
+ * the uprobe PMU, else uprobe_events; -p limits it to opt_pid. */
+int provider_uprobe_attach(struct attach *a, int progfd);
+void provider_uprobe_detach(struct attach *a);
 
 extern const struct provider prov_begin, prov_end, prov_tracepoint,
-	prov_interval, prov_profile, prov_software;
+	prov_interval, prov_profile, prov_software,
+	prov_kprobe, prov_kretprobe, prov_uprobe, prov_uretprobe, prov_usdt;
+
+/* ---------------------------------------------------------------- elf.c
+ * wisp's own ELF reader: what uprobes and USDT need of an executable or a
+ * shared object. 32- and 64-bit, either byte order, whatever wisp's own. */
+struct elf;
+struct elf_sym {
+	const char *name;
+	uint64_t addr;		/* st_value: ARM Thumb functions have bit 0 set */
+	uint64_t size;
+	bool func;		/* STT_FUNC or STT_GNU_IFUNC */
+};
+struct usdt_note {
+	const char *provider, *name;
+	const char *args;	/* the argument specs: "-4@%edi 8@-8(%rbp)" */
+	uint64_t pc;		/* the probe's address, prelink-adjusted (.stapsdt.base) */
+	uint64_t sem;		/* the semaphore's address, 0 if none */
+};
+/* NULL with a one-line reason in err ("not an ELF file", "truncated ...") */
+struct elf *elf_open(const char *path, char *err, size_t errlen);
+void elf_close(struct elf *e);
+int elf_machine(const struct elf *e);	/* e_machine: EM_X86_64, EM_ARM ... */
+bool elf_is64(const struct elf *e);
+bool elf_big_endian(const struct elf *e);
+/* The defined symbols with a name and an address (.symtab and .dynsym,
+ * deduplicated), pushed on out as struct elf_sym *, sorted by name.
+ * Returns how many, or -1 with errno set. */
+int elf_symbols(struct elf *e, struct vec *out);
+/* A virtual address -> its offset in the file, through the PT_LOAD segment
+ * that holds it; false when none does. */
+bool elf_vaddr_off(const struct elf *e, uint64_t vaddr, uint64_t *off);
+/* The .note.stapsdt notes, as struct usdt_note *; how many, or -1. */
+int elf_usdt_notes(struct elf *e, struct vec *out);
+/* Where uprobe:NAME:... lives: an absolute or relative path as is; a name
+ * without '/' looked up in the libraries the dynamic linker would use
+ * ("libc" -> .../libc.so.6, through /etc/ld.so.cache and the default
+ * directories) and in $PATH; with pid > 0, first in that process's
+ * mappings (/proc/PID/maps). NULL with a reason in err. */
+const char *elf_find(const char *name, int pid, char *err, size_t errlen);
+
+/* ----------------------------------------------------------- syscalls.c
+ * The syscall numbers of the target wisp was built for, taken from the
+ * __NR_* macros of the UAPI headers at build time. */
+/* "openat" (as in syscalls:sys_enter_openat) -> its number, or -1. Knows
+ * the event names that differ from the __NR_ ones ("newstat" -> stat). */
+int syscall_nr(const char *name);
+const char *syscall_name(int nr);	/* the __NR_ name, or NULL */
 
 /* ------------------------------------------------------ arch/
  * One table per architecture (chosen at configure time). */
@@ -504,7 +583,11 @@ struct arch {
 	int nargs;		/* arguments passed in registers */
 	int arg[8];		/* pt_regs offsets of those arguments */
 	int ret, ip, sp, fp;	/* pt_regs offsets */
+	int sarg;		/* offset from sp, at function entry, of the first
+				   argument passed on the stack (sarg0) */
 	const char *syscall_prefix;	/* "__x64_sys_" */
+	int sysarg[6];		/* pt_regs offsets of a syscall's arguments: a
+				   wrapper's (prefix != "sys_") arg0 points at them */
 	const char *const *regnames;	/* reg("name"), with offsets in regoffs */
 	const int *regoffs;
 	int nregs;
