@@ -523,6 +523,79 @@ static int helper_ret(int helper)
 	return r;
 }
 
+/* "arg3" -> 3 */
+static bool argn_of(const char *s, const char *prefix, int *k)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(s, prefix, n) || !s[n])
+		return false;
+	char *end;
+	long v = strtol(s + n, &end, 10);
+	*k = (int)v;
+	return !*end && v >= 0 && v < 64;
+}
+
+/* A register of the probed code: a word of its struct pt_regs (the
+ * context), at the offset the architecture table gives. */
+static int reg_load(int off)
+{
+	int r = ralloc();
+	e_ldx(A, bpf_size(arch.word), r, R6, off);
+	return r;
+}
+
+/* The word at the address in r (user or kernel memory), into r; 0 when
+ * it cannot be read. */
+static int read_word(int r, bool user)
+{
+	int mark = sp;
+	int t = salloc(8);
+	e_st_imm(A, BPF_DW, R10, t, 0);
+	stack_ptr(R1, t);
+	e_mov_imm(A, R2, arch.word);
+	e_mov_reg(A, R3, r);
+	call(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
+	e_ldx(A, bpf_size(arch.word), r, R10, t);
+	sp = mark;
+	return r;
+}
+
+/* A USDT argument as its note describes it: a constant, a register, or
+ * memory at register + displacement (+ index * scale), of 1-8 bytes,
+ * sign-extended when the spec says signed. */
+static int usdt_arg(const struct usdt_arg *u)
+{
+	int r;
+	if (u->kind == UA_CONST) {
+		r = ralloc();
+		mov_const(r, (uint64_t)u->val);
+		return r;
+	}
+	r = reg_load(u->reg);
+	if (u->kind == UA_MEM) {
+		if (u->index >= 0) {
+			int i = reg_load(u->index);
+			if (u->scale > 1)
+				e_alu64_imm(A, BPF_MUL, i, u->scale);
+			e_alu64_reg(A, BPF_ADD, r, i);
+			rfree(i);
+		}
+		if (u->val)
+			e_alu64_imm(A, BPF_ADD, r, (int32_t)u->val);
+		int mark = sp;
+		int t = salloc(8);
+		e_st_imm(A, BPF_DW, R10, t, 0);
+		stack_ptr(R1, t);
+		e_mov_imm(A, R2, u->size);
+		e_mov_reg(A, R3, r);
+		call(BPF_FUNC_probe_read_user);
+		e_ldx(A, bpf_size(u->size), r, R10, t);
+		sp = mark;
+	}
+	extend(r, u->size, u->sign);
+	return r;
+}
+
 static int gen_builtin_int(struct node *n)
 {
 	const char *s = n->name;
@@ -571,6 +644,24 @@ static int gen_builtin_int(struct node *n)
 		mov_const(r, (uint64_t)opt_cpid);
 		return r;
 	}
+	int k;
+	if (argn_of(s, "arg", &k) && (PR->prov->caps & PC_USDT))
+		return usdt_arg(&AT->uargs[k]);
+	if (argn_of(s, "arg", &k)) {
+		if (!syscall_wrapper(AT))
+			return reg_load(arch.arg[k]);
+		/* the wrapper's arg0 is the user's pt_regs */
+		r = reg_load(arch.arg[0]);
+		e_alu64_imm(A, BPF_ADD, r, arch.sysarg[k]);
+		return read_word(r, false);
+	}
+	if (argn_of(s, "sarg", &k)) {
+		r = reg_load(arch.sp);
+		e_alu64_imm(A, BPF_ADD, r, arch.sarg + k * arch.word);
+		return read_word(r, PR->prov->caps & PC_USER);
+	}
+	if (!strcmp(s, "retval"))
+		return reg_load(arch.ret);
 	error_at(n->loc, "internal: no code for builtin %s", s);
 }
 
@@ -919,6 +1010,8 @@ static int gen_call_int(struct node *n)
 	const char *f = n->name;
 	if (!strcmp(f, "strftime"))
 		return gen_int(n->args[1]);
+	if (!strcmp(f, "reg"))
+		return reg_load((int)n->ival);
 	if (!strcmp(f, "bswap")) {
 		int r = gen_int(n->args[0]);
 		int size = n->args[0]->type->size;
@@ -1086,6 +1179,11 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 		}
 		if (!strcmp(n->name, "probe")) {
 			store_bytes(off, AT->name, (int)strlen(AT->name) + 1, size);
+			return;
+		}
+		if (!strcmp(n->name, "func")) {
+			const char *fn = AT->func ? AT->func : AT->target;
+			store_bytes(off, fn, (int)strlen(fn) + 1, size);
 			return;
 		}
 		break;

@@ -131,6 +131,19 @@ static const struct type *key_elem(const struct type *k, int i, const uint8_t **
 	return k->elems[i];
 }
 
+/* One element of a key. bpftrace prints 64-bit integer keys as signed
+ * whatever their type: @[retval] shows -14, not 18446744073709551602. */
+static void key_val(FILE *f, const struct type *t, const uint8_t *p)
+{
+	struct type s;
+	if (t->kind == TY_INT && t->size == 8 && !t->sign) {
+		s = *t;
+		s.sign = true;
+		t = &s;
+	}
+	val_print(f, t, p);
+}
+
 /* Text after the map's name: "[k1, k2]", nothing when the map has no keys. */
 static void key_text(FILE *f, const struct type *k, const uint8_t *p)
 {
@@ -142,7 +155,7 @@ static void key_text(FILE *f, const struct type *k, const uint8_t *p)
 		const struct type *t = key_elem(k, i, &q);
 		if (i)
 			fputs(", ", f);
-		val_print(f, t, q);
+		key_val(f, t, q);
 	}
 	fputc(']', f);
 }
@@ -160,7 +173,7 @@ static void key_json(FILE *f, const struct type *k, const uint8_t *p)
 		const struct type *t = key_elem(k, i, &q);
 		if (i)
 			fputc(',', m);
-		val_print(m, t, q);
+		key_val(m, t, q);
 	}
 	fclose(m);
 	json_str(f, buf, len);

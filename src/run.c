@@ -63,9 +63,15 @@ static void note(const char *fmt, ...)
 	if (!verbose)
 		return;
 	FILE *f = err_out ? err_out : stderr;
+	static struct timespec t0;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (!t0.tv_sec && !t0.tv_nsec)
+		t0 = t;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("wisp: ", f);
+	/* milliseconds since the first note: where the time goes */
+	fprintf(f, "wisp: [%.1f ms] ", (t.tv_sec - t0.tv_sec) * 1e3 + (t.tv_nsec - t0.tv_nsec) / 1e6);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
 	va_end(ap);
@@ -270,6 +276,7 @@ static void detach_all(void)
 		return;
 	note("detaching %d probe%s", attached.n, attached.n == 1 ? "" : "s");
 	provider_detach_all(&attached);
+	note("detached");
 	attached.n = 0;
 }
 
@@ -1154,6 +1161,7 @@ static void attach_all(struct prog *p)
 		struct probe *pr = p->probes.v[i];
 		if (special(pr))
 			continue;
+		int done = 0;
 		for (int j = 0; j < pr->attaches.n; j++) {
 			if (got_signal)
 				return;
@@ -1173,8 +1181,13 @@ static void attach_all(struct prog *p)
 			}
 			if (r < 0)
 				exit(1);	/* cleanup() detaches what was made */
+			if (r > 0)
+				continue;	/* an optional match, skipped with a warning */
 			vec_push(&attached, a);
+			done++;
 		}
+		if (!done && pr->attaches.n)
+			fatal("no attach point of probe %s could be attached", prog_title(pr->progs.v[0]));
 	}
 	note("attached %d probe%s", attached.n, attached.n == 1 ? "" : "s");
 }

@@ -231,6 +231,35 @@ static bool argn(const char *name, const char *prefix, int *k)
 	return true;
 }
 
+/* A kprobe on a syscall's wrapper (__x64_sys_read): its one argument is
+ * the user's pt_regs, where the syscall's arguments are. */
+bool syscall_wrapper(const struct attach *a)
+{
+	size_t n = strlen(arch.syscall_prefix);
+	return (a->probe->prov == &prov_kprobe) && a->func && strcmp(arch.syscall_prefix, "sys_") &&
+	       !strncmp(a->func, arch.syscall_prefix, n);
+}
+
+/* argN of a USDT probe: typed by its spec. Each location of a probe may
+ * place its arguments differently, so each gets its own program. */
+static struct type *usdt_arg(struct node *n, int k)
+{
+	bool sign = false;
+	for (int i = 0; i < cur->attaches.n; i++) {
+		struct attach *a = cur->attaches.v[i];
+		if (a->nuargs < 0)
+			error_at(n->loc, "%s: cannot decode the arguments of %s: %s", n->name,
+				 a->name, a->uargs_error ? a->uargs_error : "unknown format");
+		if (k >= a->nuargs)
+			error_at(n->loc, "%s: %s has %d argument%s", n->name, a->name, a->nuargs,
+				 a->nuargs == 1 ? "" : "s");
+		sign |= a->uargs[k].sign;
+	}
+	if (cur->attaches.n > 1)
+		cur->per_attach = true;
+	return type_int(8, sign);
+}
+
 static struct type *builtin(struct node *n)
 {
 	const char *s = n->name;
@@ -265,6 +294,29 @@ static struct type *builtin(struct node *n)
 		return mk(TY_CTX, 0);
 	}
 	int k;
+	unsigned caps = cur->prov->caps;
+	bool entry = (caps & PC_REGS) && !(caps & PC_RET);
+	if (argn(s, "arg", &k) && (caps & PC_USDT))
+		return usdt_arg(n, k);
+	if (argn(s, "arg", &k) && entry) {
+		if (k >= arch.nargs)
+			error_at(n->loc, "%s: %s passes %d arguments in registers; read the "
+				 "others from the stack with sarg0..", s, arch.name, arch.nargs);
+		if (k >= 6 && syscall_wrapper(cur->attaches.v[0]))
+			error_at(n->loc, "%s: a syscall has at most 6 arguments", s);
+		/* a wrapper's arguments are read another way: one program
+		 * cannot serve wrappers and plain functions both */
+		for (int i = 1; i < cur->attaches.n; i++)
+			if (syscall_wrapper(cur->attaches.v[i]) != syscall_wrapper(cur->attaches.v[0]))
+				cur->per_attach = true;
+		return u64t();
+	}
+	if ((argn(s, "sarg", &k) && entry) || (!strcmp(s, "retval") && (caps & PC_RET)))
+		return u64t();
+	if (!strcmp(s, "func") && (caps & (PC_REGS | PC_USDT))) {
+		cur->per_attach = true;
+		return type_str(WISP_STRLEN);
+	}
 	if (argn(s, "arg", &k) || !strcmp(s, "retval") || !strcmp(s, "func") ||
 	    argn(s, "sarg", &k))
 		error_at(n->loc, "%s is not available in %s probes", s, cur->prov->name);
@@ -550,6 +602,15 @@ static bool user_ptr(struct node *n)
 		struct tp_field *f = tp_field(a->fmt, n->name);
 		return f && f->user_ptr;
 	}
+	/* what a uprobe or USDT probe reads is the process's; a syscall's
+	 * arguments point into user memory too */
+	int k;
+	if (n->kind == N_BUILTIN && (argn(n->name, "arg", &k) || argn(n->name, "sarg", &k) ||
+				     !strcmp(n->name, "retval")))
+		return (cur->prov->caps & PC_USER) ||
+		       (n->name[0] == 'a' && syscall_wrapper(cur->attaches.v[0]));
+	if (n->kind == N_CALL && !strcmp(n->name, "reg"))
+		return cur->prov->caps & PC_USER;
 	return false;
 }
 
@@ -733,12 +794,27 @@ static struct type *call(struct node *n)
 		}
 		return &t_none;
 	}
+	if (!strcmp(f, "reg")) {
+		nargs_between(n, 1, 1);
+		if (!(cur->prov->caps & PC_REGS) && !(cur->prov->caps & PC_USDT))
+			error_at(n->loc, "reg() is not available in %s probes", cur->prov->name);
+		const char *name = const_str(n->args[0], "reg()'s register name");
+		for (int i = 0; i < arch.nregs; i++)
+			if (!strcmp(arch.regnames[i], name)) {
+				n->ival = arch.regoffs[i];
+				return u64t();
+			}
+		char *names = "";
+		for (int i = 0; i < arch.nregs; i++)
+			names = xprintf("%s%s%s", names, i ? " " : "", arch.regnames[i]);
+		error_at(n->args[0]->loc, "%s has no register '%s' (it has: %s)", arch.name, name, names);
+	}
 	if (!strcmp(f, "bswap")) {
 		nargs_between(n, 1, 1);
 		return want_int(n->args[0]);
 	}
 	if (!strcmp(f, "kstack") || !strcmp(f, "ustack") || !strcmp(f, "ksym") || !strcmp(f, "usym") ||
-	    !strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "reg") || !strcmp(f, "cgroupid") ||
+	    !strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid") ||
 	    !strcmp(f, "kptr") || !strcmp(f, "uptr") || !strcmp(f, "macaddr"))
 		error_at(n->loc, "%s() is not supported yet", f);
 	error_at(n->loc, "unknown function '%s'", f);
@@ -1110,8 +1186,10 @@ static void expand(struct node *pn)
 		prov = pv;
 		int before = pr->attaches.n;
 		pv->expand(pr, rest, s->loc, &pr->attaches);
-		for (int j = before; j < pr->attaches.n; j++)
+		for (int j = before; j < pr->attaches.n; j++) {
 			((struct attach *)pr->attaches.v[j])->probe = pr;
+			((struct attach *)pr->attaches.v[j])->loc = s->loc;
+		}
 	}
 }
 

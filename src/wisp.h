@@ -468,8 +468,11 @@ struct attach {
 	uint64_t ref_ctr;	/* usdt: file offset of the semaphore, 0 if none */
 	bool ret;		/* kretprobe/uretprobe */
 	struct usdt_arg *uargs;	/* usdt: the note's arguments, decoded */
-	int nuargs;
+	int nuargs;		/* -1: could not be decoded (uargs_error says why) */
+	const char *uargs_error;
 	char *tfs_event;	/* "wisp_PID/name" when made through {k,u}probe_events */
+	bool optional;		/* a wildcard's match: failing to attach it is a warning */
+	struct loc loc;		/* the spec it came from */
 };
 
 /* A USDT argument as the note's spec describes it ("-4@%edi", "8@-8(%rbp)",
@@ -490,14 +493,24 @@ struct usdt_arg {
  * false with a reason in err when a spec cannot be decoded. */
 bool usdt_parse_args(const char *spec, struct usdt_arg **out, int *n, char *err, size_t errlen);
 
+/* What a provider's probes know, beyond the builtins every probe has. */
+enum {
+	PC_REGS = 1,		/* the context is the probed code's pt_regs: argN, sargN, reg() */
+	PC_RET = 2,		/* a return probe: retval */
+	PC_USER = 4,		/* the probed code runs in user space */
+	PC_USDT = 8,		/* argN are the USDT note's arguments */
+};
+
 struct provider {
 	const char *name;	/* "tracepoint" */
 	const char *alias;	/* "t", or NULL */
 	enum bpf_prog_type prog_type;
+	unsigned caps;		/* PC_* */
 	/* Expand rest (the spec after "name:") into attaches pushed on out;
 	 * error_at(loc) when it is malformed or matches nothing. */
 	void (*expand)(struct probe *p, const char *rest, struct loc loc, struct vec *out);
-	/* Attach a loaded program. 0, or -errno with a message already said. */
+	/* Attach a loaded program. 0; 1 when an optional attach was skipped
+	 * (with a warning); or -errno with a message already said. */
 	int (*attach)(struct attach *a, int progfd);
 	/* Release what attach made (also on error paths). */
 	void (*detach)(struct attach *a);
@@ -519,6 +532,13 @@ void provider_time_spec(struct attach *a, const char *prov, const char *rest,
 bool provider_list_match(const struct provider *p, const char *pattern, const char *name);
 int provider_perf_open(struct attach *a, int progfd, struct perf_event_attr *attr, bool every_cpu);
 void provider_close_fds(struct attach *a);
+/* kprobes and uprobes: through the dynamic PMUs, else tracefs entries */
+bool provider_force_tracefs(void);	/* WISP_FORCE_TRACEFS=1 */
+int provider_pmu(const char *pmu, const char *fmt, int *bit);
+int provider_perf_try(struct attach *a, int progfd, struct perf_event_attr *attr, int pid);
+int provider_dyn_create(struct attach *a, const char *file, char kind, const char *def);
+int provider_dyn_open(struct attach *a, int progfd, int id, int pid);
+void provider_dyn_remove(struct attach *a);
 /* uprobe/uretprobe/usdt: attach a->path at a->off (with a->ref_ctr) through
  * the uprobe PMU, else uprobe_events; -p limits it to opt_pid. */
 int provider_uprobe_attach(struct attach *a, int progfd);
@@ -633,6 +653,8 @@ struct prog {
 	bool unsafe;
 };
 
+/* sema.c: is a a kprobe on a syscall wrapper (arg0.. read through pt_regs)? */
+bool syscall_wrapper(const struct attach *a);
 /* sema.c: resolve names and types, collect maps and actions, expand probes */
 struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe);
 const char *param_text(struct prog *p, uint64_t i);	/* $i, "" when not given */

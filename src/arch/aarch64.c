@@ -41,7 +41,9 @@ const struct arch arch = {
 	.nargs = 8,
 	.arg = { X(0), X(1), X(2), X(3), X(4), X(5), X(6), X(7) },
 	.ret = X(0), .ip = X(32), .sp = X(31), .fp = X(29),
+	.sarg = 0,
 	.syscall_prefix = "__arm64_sys_",
+	.sysarg = { X(0), X(1), X(2), X(3), X(4), X(5) },
 	.regnames = names, .regoffs = offs,
 	.nregs = sizeof(names) / sizeof(names[0]),
 };

@@ -28,6 +28,7 @@ const struct arch arch = {
 	.nargs = 4,
 	.arg = { R(0), R(1), R(2), R(3) },
 	.ret = R(0), .ip = R(15), .sp = R(13), .fp = R(11),
+	.sarg = 0,
 	.syscall_prefix = "sys_",
 	.regnames = names, .regoffs = offs,
 	.nregs = sizeof(names) / sizeof(names[0]),

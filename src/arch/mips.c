@@ -65,6 +65,9 @@ const struct arch arch = {
 	.arg = { R(4), R(5), R(6), R(7), R(8), R(9), R(10), R(11) },
 #endif
 	.ret = R(2), .ip = SPECIAL(5), .sp = R(29), .fp = R(30),
+#if NARGS == 4
+	.sarg = 16,	/* o32: the caller reserves home slots for a0-a3 */
+#endif
 	.syscall_prefix = "sys_",
 	.regnames = names, .regoffs = offs,
 	.nregs = sizeof(names) / sizeof(names[0]),

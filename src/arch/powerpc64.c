@@ -36,6 +36,7 @@ const struct arch arch = {
 	.nargs = 8,
 	.arg = { G(3), G(4), G(5), G(6), G(7), G(8), G(9), G(10) },
 	.ret = G(3), .ip = G(32), .sp = G(1), .fp = G(1),
+	.sarg = 96,	/* ELFv2: after the 32-byte frame header and 8 saved-parameter words */
 	.syscall_prefix = "sys_",
 	.regnames = names, .regoffs = offs,
 	.nregs = sizeof(names) / sizeof(names[0]),

@@ -31,7 +31,9 @@ const struct arch arch = {
 	.nargs = 8,
 	.arg = { W(10), W(11), W(12), W(13), W(14), W(15), W(16), W(17) },
 	.ret = W(10), .ip = W(0), .sp = W(2), .fp = W(8),
+	.sarg = 0,
 	.syscall_prefix = "__riscv_sys_",
+	.sysarg = { W(10), W(11), W(12), W(13), W(14), W(15) },
 	.regnames = names, .regoffs = offs,
 	.nregs = sizeof(names) / sizeof(names[0]),
 };

@@ -18,6 +18,8 @@ const struct arch arch = {
 	.nargs = 6,
 	.arg = { 112, 104, 96, 88, 72, 64 },	/* di si dx cx r8 r9 */
 	.ret = 80, .ip = 128, .sp = 152, .fp = 32,
+	.sarg = 8,	/* sp points at the return address */
 	.syscall_prefix = "__x64_sys_",
+	.sysarg = { 112, 104, 96, 56, 72, 64 },	/* di si dx r10 r8 r9 */
 	.regnames = names, .regoffs = offs, .nregs = 21,
 };

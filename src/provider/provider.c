@@ -18,11 +18,15 @@
 #include <string.h>
 #include <dirent.h>
 #include <unistd.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <signal.h>
 #include "compat.h"
 
 const struct provider *const providers[] = {
 	&prov_begin, &prov_end, &prov_tracepoint,
 	&prov_interval, &prov_profile, &prov_software,
+	&prov_kprobe, &prov_kretprobe, &prov_uprobe, &prov_uretprobe, &prov_usdt,
 	NULL,
 };
 
@@ -346,4 +350,188 @@ void provider_detach_all(struct vec *attaches)
 	}
 	close_parallel(fds, n);
 	free(fds);
+	for (int i = 0; i < attaches->n; i++) {
+		struct attach *a = attaches->v[i];
+		if (a->tfs_event)
+			provider_dyn_remove(a);
+	}
+}
+
+/* ------------------------------------------------------ dynamic probes
+ *
+ * kprobes and uprobes are made one of two ways. Through the dynamic PMUs
+ * (Linux 4.17+: "kprobe" and "uprobe" under /sys/bus/event_source/devices)
+ * the probe is created with its perf event and removed when the fd is
+ * closed, so nothing can be left behind, even when wisp is killed. Older
+ * kernels need a definition written to tracefs kprobe_events/uprobe_events,
+ * opened as a tracepoint and removed at detach. Those entries are named
+ * wisp_PID/...: a later run removes the ones a killed wisp left.
+ * WISP_FORCE_TRACEFS=1 takes the tracefs way on any kernel (the tests use
+ * it to cover the old path). */
+
+bool provider_force_tracefs(void)
+{
+	const char *s = getenv("WISP_FORCE_TRACEFS");
+	return s && *s && strcmp(s, "0");
+}
+
+static bool read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	bool ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	return ok;
+}
+
+/* The type number of a dynamic PMU, and the config bit of the format
+ * named fmt ("retprobe" is "config:0", "ref_ctr_offset" "config:32-63");
+ * -1 when the PMU (or that format) does not exist. */
+int provider_pmu(const char *pmu, const char *fmt, int *bit)
+{
+	char buf[64];
+	if (!read_line(xprintf("/sys/bus/event_source/devices/%s/type", pmu), buf, sizeof(buf)))
+		return -1;
+	int type = atoi(buf);
+	if (fmt) {
+		char *path = xprintf("/sys/bus/event_source/devices/%s/format/%s", pmu, fmt);
+		if (!read_line(path, buf, sizeof(buf)) || strncmp(buf, "config:", 7))
+			return -1;
+		*bit = atoi(buf + 7);
+	}
+	return type;
+}
+
+/* Open attr (pid -1: on the first online CPU; else for that process on
+ * every CPU) and attach progfd. -errno, with nothing said and nothing
+ * kept, on failure. */
+int provider_perf_try(struct attach *a, int progfd, struct perf_event_attr *attr, int pid)
+{
+	int cpu = -1;
+	if (pid < 0 && ncpus_online_list(&cpu, 1) < 1)
+		cpu = 0;
+	int fd = perf_event_open_(attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	int r = perf_attach_bpf(fd, progfd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	a->fds = xalloc(sizeof(int));
+	a->fds[0] = fd;
+	a->nfds = 1;
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, s, strlen(s));
+	int err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/* Remove the entries of wisp processes that no longer exist from file
+ * ("kprobe_events"): lines read "p:wisp_123/name target". Once per file. */
+static void remove_stale(const char *file)
+{
+	char *path = xprintf("%s/%s", tracefs_dir(), file);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	char line[512];
+	struct vec dead = {0};
+	while (fgets(line, sizeof(line), f)) {
+		char *g = strchr(line, ':');
+		int pid;
+		if (!g || strncmp(g + 1, "wisp_", 5) || sscanf(g + 6, "%d/", &pid) != 1)
+			continue;
+		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		vec_push(&dead, xstrndup(g + 1, strcspn(g + 1, " \n")));
+	}
+	fclose(f);
+	for (int i = 0; i < dead.n; i++) {
+		int r = write_str(path, xprintf("-:%s\n", (char *)dead.v[i]));
+		if (r < 0)
+			fprintf(errf(), "wisp: warning: cannot remove %s left by an earlier wisp: %s\n",
+				(char *)dead.v[i], strerror(-r));
+	}
+}
+
+/* Create "KIND:wisp_PID/NAME DEF" in tracefs file (kprobe_events,
+ * uprobe_events) and return its tracepoint id; a->tfs_event keeps the
+ * name for provider_dyn_remove. -errno, nothing said, on failure. */
+int provider_dyn_create(struct attach *a, const char *file, char kind, const char *def)
+{
+	static int seq;
+	static bool cleaned[2];
+	bool k = file[0] == 'k';
+	if (!cleaned[k]) {
+		cleaned[k] = true;
+		remove_stale(file);
+	}
+	/* event names are C identifiers of at most 64 bytes */
+	char name[48];
+	const char *s = a->func ? a->func : "addr";
+	int n = 0;
+	name[n++] = kind;
+	name[n++] = '_';
+	for (; *s && n < 32; s++)
+		name[n++] = isalnum((unsigned char)*s) ? *s : '_';
+	snprintf(name + n, sizeof(name) - n, "_%d", seq++);
+
+	char *event = xprintf("wisp_%d/%s", (int)getpid(), name);
+	int r = write_str(xprintf("%s/%s", tracefs_dir(), file),
+			  xprintf("%c:%s %s\n", kind, event, def));
+	if (r < 0)
+		return r;
+	a->tfs_event = event;
+	a->nfds = 0;
+	char buf[32];
+	if (!read_line(xprintf("%s/events/%s/id", tracefs_dir(), event), buf, sizeof(buf))) {
+		int err = -errno;
+		provider_dyn_remove(a);
+		return err;
+	}
+	return atoi(buf);
+}
+
+/* Close the attach's events, then remove its tracefs entry (the kernel
+ * refuses while an event is open). */
+void provider_dyn_remove(struct attach *a)
+{
+	provider_close_fds(a);
+	if (!a->tfs_event)
+		return;
+	const char *file = a->probe && (a->probe->prov == &prov_kprobe ||
+					a->probe->prov == &prov_kretprobe)
+				   ? "kprobe_events" : "uprobe_events";
+	int r = write_str(xprintf("%s/%s", tracefs_dir(), file), xprintf("-:%s\n", a->tfs_event));
+	if (r < 0)
+		fprintf(errf(), "wisp: warning: cannot remove %s from %s: %s\n",
+			a->tfs_event, file, strerror(-r));
+	a->tfs_event = NULL;
+}
+
+/* A tracepoint perf event on the entry provider_dyn_create made. */
+int provider_dyn_open(struct attach *a, int progfd, int id, int pid)
+{
+	struct perf_event_attr attr = {0};
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = id;
+	attr.sample_period = 1;
+	attr.sample_type = PERF_SAMPLE_RAW;
+	attr.wakeup_events = 1;
+	attr.disabled = 1;
+	int r = provider_perf_try(a, progfd, &attr, pid);
+	if (r < 0)
+		provider_dyn_remove(a);
+	return r;
 }

@@ -338,7 +338,12 @@ START_TEST(find_spellings)
 	find_is("p:99hz", &prov_profile, "99hz");
 	find_is("software:cs:10", &prov_software, "cs:10");
 	find_is("s:faults", &prov_software, "faults");
-	find_is("kprobe:do_sys_open", NULL, NULL);
+	find_is("kprobe:do_sys_open", &prov_kprobe, "do_sys_open");
+	find_is("kr:vfs_read", &prov_kretprobe, "vfs_read");
+	find_is("u:/bin/sh:main", &prov_uprobe, "/bin/sh:main");
+	find_is("uretprobe:libc:malloc", &prov_uretprobe, "libc:malloc");
+	find_is("U:/bin/x:p:n", &prov_usdt, "/bin/x:p:n");
+	find_is("kfunc:vfs_read", NULL, NULL);
 	find_is("BEGINX", NULL, NULL);
 	find_is("begin", NULL, NULL);
 	find_is("T:sched:sched_switch", NULL, NULL);
@@ -349,7 +354,7 @@ START_TEST(find_spellings)
 	int n = 0;
 	while (providers[n])
 		n++;
-	ck_assert_int_eq(n, 6);
+	ck_assert_int_eq(n, 11);
 }
 END_TEST
 
