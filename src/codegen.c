@@ -26,6 +26,8 @@ static Asm *A;
 static int sp;			/* bytes of stack in use */
 static bool rbusy[11];
 static int lexit;		/* label of the epilogue */
+static bool dispatching;	/* a dispatched syscalls program (syscall_filter) ... */
+static int sysname_slot;	/* ... keeps its array entry's address here */
 static uint64_t start_ns;	/* for elapsed */
 
 static int gen_int(struct node *n);
@@ -1177,6 +1179,13 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 			call(BPF_FUNC_get_current_comm);
 			return;
 		}
+		if (!strcmp(n->name, "probe") && dispatching) {
+			e_ldx(A, BPF_DW, R1, R10, sysname_slot);
+			copy(R10, off, R1, 0, size < WISP_STRLEN ? size : WISP_STRLEN);
+			if (size > WISP_STRLEN)
+				zero(off + WISP_STRLEN, size - WISP_STRLEN);
+			return;
+		}
 		if (!strcmp(n->name, "probe")) {
 			store_bytes(off, AT->name, (int)strlen(AT->name) + 1, size);
 			return;
@@ -1585,7 +1594,27 @@ static bool raw_eligible(struct probe *pr)
 	return true;
 }
 
-static struct bpfprog *gen_prog(struct probe *pr, struct attach *at)
+/* A dispatched syscalls probe (struct probe's sysmap) runs on every
+ * syscall: go on only for the traced ones, whose entry in the array holds
+ * the probe name; keep the entry's address for `probe`. */
+
+static void syscall_filter(struct probe *pr)
+{
+	struct map *m = pr->sysmap;
+	sysname_slot = salloc(8);
+	int koff = salloc(8);
+	e_ldx(A, bpf_size(pr->sysid.size), R1, R6, pr->sysid.off);
+	e_alu64_imm(A, BPF_SUB, R1, m->sysbase);
+	e_jmp_imm(A, BPF_JGE, R1, m->max_entries, lexit);	/* also below sysbase */
+	e_stx(A, BPF_W, R10, koff, R1);
+	lookup(m, koff);
+	e_jmp_imm(A, BPF_JEQ, R0, 0, lexit);
+	e_ldx(A, BPF_B, R1, R0, 0);
+	e_jmp_imm(A, BPF_JEQ, R1, 0, lexit);
+	e_stx(A, BPF_DW, R10, sysname_slot, R0);
+}
+
+static struct bpfprog *gen_prog(struct probe *pr, struct attach *at, bool dispatch)
 {
 	struct bpfprog *bp = xalloc(sizeof(*bp));
 	bp->probe = pr;
@@ -1612,6 +1641,9 @@ static struct bpfprog *gen_prog(struct probe *pr, struct attach *at)
 		struct var *v = pr->vars.v[i];
 		zero(v->off, v->type->size);
 	}
+	dispatching = dispatch;
+	if (dispatch)
+		syscall_filter(pr);
 	if (pr->node->cond) {
 		A->cur = pr->node->cond->loc;
 		gen_branch(pr->node->cond, lexit, false);
@@ -1632,9 +1664,26 @@ void codegen(struct prog *p)
 	start_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	for (int i = 0; i < p->probes.n; i++) {
 		struct probe *pr = p->probes.v[i];
+		if (pr->sysmap) {
+			/* one program for the syscalls wisp knows the numbers of,
+			 * one each (on their own tracepoint) for the others */
+			int disp = -1;
+			for (int j = 0; j < pr->attaches.n; j++) {
+				struct attach *a = pr->attaches.v[j];
+				if (a->dispatched && disp >= 0) {
+					a->prog = disp;
+					continue;
+				}
+				a->prog = pr->progs.n;
+				if (a->dispatched)
+					disp = a->prog;
+				vec_push(&pr->progs, gen_prog(pr, a, a->dispatched));
+			}
+			continue;
+		}
 		int nprogs = pr->per_attach ? pr->attaches.n : 1;
 		for (int j = 0; j < nprogs; j++) {
-			struct bpfprog *bp = gen_prog(pr, pr->attaches.v[j]);
+			struct bpfprog *bp = gen_prog(pr, pr->attaches.v[j], false);
 			vec_push(&pr->progs, bp);
 		}
 		for (int j = 0; j < pr->attaches.n; j++) {

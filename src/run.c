@@ -461,6 +461,10 @@ static void create_map(struct prog *p, struct map *m)
 		max = 1;
 		flags = 0;
 	}
+	if (m->syscalls) {
+		type = BPF_MAP_TYPE_ARRAY;
+		flags = 0;
+	}
 	int fd = bpf_map_create(type, key_size, m->val_size, max, flags, kernel_name(m->name));
 	if (fd < 0)
 		map_failed(xprintf("map %s", m->name), fd);
@@ -1237,7 +1241,7 @@ static void print_maps(struct prog *p)
 	int n = 0;
 	for (int i = 0; v && i < p->maps.n; i++) {
 		struct map *m = p->maps.v[i];
-		if (m != p->events && !m->scratch && m->fd >= 0)
+		if (m != p->events && !m->scratch && !m->syscalls && m->fd >= 0)
 			v[n++] = m;
 	}
 	if (v)

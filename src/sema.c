@@ -1202,6 +1202,60 @@ static void check_probe(struct probe *pr)
 	block(pn->body);
 }
 
+/* Dispatch a syscalls:* probe through raw_syscalls (struct probe's
+ * sysmap) when it matches many syscalls, all entries or all exits, reads
+ * no `args` (their layouts differ), and every number is known. Fewer
+ * stay one tracepoint each: raw_syscalls runs the program on every
+ * syscall, which costs more than a few slow releases. */
+#define SYSCALL_DISPATCH_MIN 16
+
+static void syscall_dispatch(struct probe *pr)
+{
+	if (pr->prov != &prov_tracepoint || pr->uses_args || pr->attaches.n < SYSCALL_DISPATCH_MIN)
+		return;
+	const char *dir = NULL;
+	int lo = 1 << 30, hi = -1, known = 0;
+	for (int i = 0; i < pr->attaches.n; i++) {
+		struct attach *a = pr->attaches.v[i];
+		const char *name = a->fmt->name;
+		const char *d = !strncmp(name, "sys_enter_", 10) ? "sys_enter"
+				: !strncmp(name, "sys_exit_", 9) ? "sys_exit" : NULL;
+		if (strcmp(a->fmt->cat, "syscalls") || !d || (dir && strcmp(d, dir)))
+			return;
+		dir = d;
+		int nr = syscall_nr(name + strlen(d) + 1);
+		if (nr < 0)
+			continue;	/* newer than wisp's headers: its own tracepoint */
+		a->sysnr = nr;
+		known++;
+		lo = nr < lo ? nr : lo;
+		hi = nr > hi ? nr : hi;
+	}
+	if (known < SYSCALL_DISPATCH_MIN)
+		return;
+	struct tp_format *raw = tp_format_read("raw_syscalls", dir);
+	struct tp_field *id = raw ? tp_field(raw, "id") : NULL;
+	if (!id || (id->size != 4 && id->size != 8))
+		return;
+	pr->sysid = *id;
+	pr->sysid.ctype = xstrdup(dir);	/* which raw_syscalls event */
+	struct map *m = xalloc(sizeof(*m));
+	m->name = "@__syscalls";
+	m->fd = -1;
+	m->id = P->maps.n;
+	m->syscalls = true;
+	m->sysbase = lo;
+	m->key_size = 4;
+	m->val_size = WISP_STRLEN;
+	m->max_entries = hi - lo + 1;
+	vec_push(&P->maps, m);
+	pr->sysmap = m;
+	for (int i = 0; i < pr->attaches.n; i++) {
+		struct attach *a = pr->attaches.v[i];
+		a->dispatched = syscall_nr(a->fmt->name + strlen(dir) + 1) >= 0;
+	}
+}
+
 struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe)
 {
 	P = xalloc(sizeof(*P));
@@ -1222,6 +1276,8 @@ struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe)
 	for (int i = 0; i < P->maps.n; i++)
 		if (!((struct map *)P->maps.v[i])->scratch)
 			map_layout(P->maps.v[i]);
+	for (int i = 0; i < P->probes.n; i++)
+		syscall_dispatch(P->probes.v[i]);
 	if (P->actions.n) {
 		struct map *m = xalloc(sizeof(*m));
 		m->name = "events";

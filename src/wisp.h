@@ -259,6 +259,9 @@ struct map {
 	int id;			/* index in prog->maps; the events map's id is prog->maps.n */
 	bool scratch;		/* a per-CPU array of one entry (key u32 0): room for records
 				   too big for the stack (join); not a user map, never printed */
+	bool syscalls;		/* the array of a dispatched syscalls probe (struct
+				   probe's sysmap), keyed by syscall number - sysbase */
+	int sysbase;
 };
 
 /* ------------------------------------------------------------ actions
@@ -472,6 +475,8 @@ struct attach {
 	const char *uargs_error;
 	char *tfs_event;	/* "wisp_PID/name" when made through {k,u}probe_events */
 	bool optional;		/* a wildcard's match: failing to attach it is a warning */
+	bool dispatched;	/* a syscall served by its probe's sysmap program ... */
+	int sysnr;		/* ... under this number */
 	struct loc loc;		/* the spec it came from */
 };
 
@@ -625,6 +630,12 @@ struct probe {
 	bool uses_args;		/* reads the tracepoint's formatted record */
 	struct vec progs;	/* struct bpfprog * */
 	struct vec vars;	/* struct var *: the probe's scratch variables */
+	/* Many syscalls:sys_{enter,exit}_* events: one program on raw_syscalls,
+	 * which feeds them all, picks the traced syscalls by number from this
+	 * array (value: the probe name, "" when not traced). One attachment
+	 * instead of hundreds: the kernel releases each in 25-100 ms. */
+	struct map *sysmap;
+	struct tp_field sysid;	/* raw_syscalls' `id` field */
 };
 
 struct var {

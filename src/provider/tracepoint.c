@@ -64,8 +64,51 @@ static void expand(struct probe *p, const char *rest, struct loc loc, struct vec
 	}
 }
 
+/* A dispatched syscalls probe (struct probe's sysmap): its first attach
+ * opens raw_syscalls:sys_enter (or sys_exit) for the one program; each
+ * attach then turns its syscall on in the array, with its probe name. */
+static int attach_syscall(struct attach *a, int progfd)
+{
+	struct probe *pr = a->probe;
+	bool first = true;
+	for (int i = 0; pr->attaches.v[i] != a; i++)
+		first &= !((struct attach *)pr->attaches.v[i])->dispatched;
+	if (first) {
+		const char *ev = pr->sysid.ctype;
+		struct tp_format *raw = tp_format_read("raw_syscalls", ev);
+		if (!raw) {
+			fprintf(err_out ? err_out : stderr, "wisp: error: cannot attach %s: "
+				"no raw_syscalls:%s: %s\n", a->name, ev, strerror(errno));
+			return -ENOENT;
+		}
+		struct perf_event_attr attr = {0};
+		attr.size = sizeof(attr);
+		attr.type = PERF_TYPE_TRACEPOINT;
+		attr.config = raw->id;
+		attr.sample_period = 1;
+		attr.sample_type = PERF_SAMPLE_RAW;
+		attr.wakeup_events = 1;
+		attr.disabled = 1;
+		int r = provider_perf_open(a, progfd, &attr, false);
+		if (r < 0)
+			return r;
+	}
+	char name[WISP_STRLEN] = {0};
+	snprintf(name, sizeof(name), "%s", a->name);
+	uint32_t key = (uint32_t)(a->sysnr - pr->sysmap->sysbase);
+	int r = bpf_map_update(pr->sysmap->fd, &key, name, BPF_ANY);
+	if (r < 0) {
+		fprintf(err_out ? err_out : stderr, "wisp: error: cannot attach %s: %s\n",
+			a->name, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
 static int attach(struct attach *a, int progfd)
 {
+	if (a->dispatched)
+		return attach_syscall(a, progfd);
 	if (a->raw) {
 		/* the raw tracepoint carries the event's name; no message: run.c
 		 * retries as a classic tracepoint */
