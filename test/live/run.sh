@@ -1148,6 +1148,177 @@ t_cleanup_exit() {
 	check_released "$C/procs.before"
 }
 
+# ------------------------------------------------------- uprobes and USDT
+# `workload calls N` runs N rounds of wl_add3(i % 3, 10, -5) (returns
+# i % 3 + 5), wl_many(1..10) (returns 55) and the USDT probes
+# wisptest:tick(i % 2, -7) and, while traced, wisptest:guarded(42).
+
+t_uprobe_args() {
+	need_pmu uprobe || return
+	w 20 -c "$WORKLOAD calls 100" -e \
+		"uprobe:$WORKLOAD:wl_add3 /pid == cpid/ { @[(int32)arg0, (int32)arg1, (int32)arg2] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 1 probe...
+
+
+@[1, 10, -5]: 33
+@[2, 10, -5]: 33
+@[0, 10, -5]: 34
+" "$C/out"
+}
+
+t_uretprobe_retval() {
+	need_pmu uprobe || return
+	w 20 -c "$WORKLOAD calls 100" -e \
+		"uretprobe:$WORKLOAD:wl_add3 /pid == cpid/ { @[(int32)retval] = count(); }
+		 ur:$WORKLOAD:wl_many /pid == cpid/ { @m = stats(retval); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@[6]: 33
+@[7]: 33
+@[5]: 34
+@m: count 100, average 55, total 5500
+
+" "$C/out"
+}
+
+# Stack arguments: wl_many's first argument not passed in a register
+t_uprobe_sarg() {
+	need_pmu uprobe || return
+	local first
+	case $(uname -m) in
+	x86_64) first=7 ;;
+	aarch64|riscv64|mips64*) first=9 ;;
+	arm*|mips*) first=5 ;;
+	*) why="no stack-argument layout known for $(uname -m)"; return 77 ;;
+	esac
+	w 20 -c "$WORKLOAD calls 10" -e \
+		"uprobe:$WORKLOAD:wl_many /pid == cpid/ { @[sarg0, sarg1] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 1 probe...
+
+
+@[$first, $((first + 1))]: 10
+" "$C/out"
+}
+
+t_uprobe_wildcard_func() {
+	need_pmu uprobe || return
+	w 20 -c "$WORKLOAD calls 25" -e \
+		"uprobe:$WORKLOAD:wl_* /pid == cpid/ { @[func] = count(); @p[probe] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@[wl_add3]: 25
+@[wl_many]: 25
+@p[uprobe:$WORKLOAD:wl_add3]: 25
+@p[uprobe:$WORKLOAD:wl_many]: 25
+" "$C/out"
+}
+
+# A library by name, resolved as the dynamic linker does (ld.so.cache)
+t_uprobe_library() {
+	need_pmu uprobe || return
+	ldd "$WORKLOAD" 2>/dev/null | grep -q 'libc\.so' ||
+		{ why="the workload is not linked with a shared libc"; return 77; }
+	w 20 -c "$WORKLOAD open $KNOWN 7" -e \
+		'uprobe:libc:close /pid == cpid/ { @ = count(); }'
+	rc_is 0 && no_stderr || return 1
+	# close() of each openat, and of nothing else the workload does after main()
+	local n
+	n=$(sed -n 's/^@: //p' "$C/out")
+	[ "${n:-0}" -ge 7 ] || fail "expected at least 7 close() calls, got '${n}'"
+}
+
+t_uprobe_tracefs() {
+	need_tracefs || return
+	[ -e "$TRACEFS/uprobe_events" ] || { why="no uprobe_events in $TRACEFS"; return 77; }
+	WISP_FORCE_TRACEFS=1 w 20 -c "$WORKLOAD calls 30" -e \
+		"uprobe:$WORKLOAD:wl_add3 /pid == cpid/ { @ = count(); }
+		 uretprobe:$WORKLOAD:wl_add3 /pid == cpid/ { @r = sum((int32)retval); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@: 30
+@r: 180
+" "$C/out" || return 1
+	! grep -q ':wisp_' "$TRACEFS/uprobe_events" ||
+		fail "uprobe_events still holds: $(grep ':wisp_' "$TRACEFS/uprobe_events" | tr '\n' '|')"
+}
+
+# -p: a uprobe on a library fires for that process only
+t_uprobe_p_pid() {
+	need_pmu uprobe || return
+	need_tracefs syscalls/sys_enter_getpgid || return
+	WL_PIDFILE=$C/pidA "$WORKLOAD" waitsig 50 &
+	local a=$!
+	"$WORKLOAD" waitsig 70 &
+	local b=$!
+	wbg 20 -p "$a" -e \
+		"tracepoint:syscalls:sys_enter_getpgid /pid == $a && @ready == 0/ { @ready = 1; printf(\"ready\\n\"); }
+		 uprobe:libc:syscall { @[pid] = count(); }"
+	if ! wait_for "$C/out" '^ready' 10; then
+		kill -KILL "$a" "$b" 2>/dev/null
+		kill -TERM "$tpid" 2>/dev/null
+		wait "$tpid"
+		fail "no 'ready' line in 10 s: $(tr '\n' '|' <"$C/err")"
+		return 1
+	fi
+	kill -USR1 "$a" "$b"
+	wait "$a" "$b"
+	wait "$tpid"
+	rc=$?
+	rc_is 0 && no_stderr || return 1
+	grep -q "^@\[$b\]" "$C/out" && { fail "process $b (not -p) was traced"; return 1; }
+	local n
+	n=$(sed -n "s/^@\[$a\]: //p" "$C/out")
+	[ "${n:-0}" -ge 50 ] || fail "expected at least 50 syscall() calls of $a, got '$n'"
+}
+
+t_usdt() {
+	need_pmu uprobe || return
+	"$WISP" -l "usdt:$WORKLOAD:*" 2>/dev/null | grep -q wisptest:tick ||
+		{ why="the workload has no USDT notes (built without <sys/sdt.h>: install systemtap-sdt-dev)"; return 77; }
+	w 20 -c "$WORKLOAD calls 100" -e \
+		"usdt:$WORKLOAD:wisptest:tick /pid == cpid/ { @[arg0, arg1] = count(); }
+		 usdt:$WORKLOAD:wisptest:guarded /pid == cpid/ { @g[arg0] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@[0, -7]: 50
+@[1, -7]: 50
+@g[42]: 100
+" "$C/out"
+}
+
+t_uprobe_errors() {
+	w 10 -e "uprobe:$WORKLOAD:no_such_function { @ = count(); }"
+	rc_is 1 || return 1
+	grep -q "error: .* has no symbol 'no_such_function'" "$C/err" ||
+		{ fail "no missing-symbol error: $(tr '\n' '|' <"$C/err")"; return 1; }
+	grep -q '^ *\^' "$C/err" || { fail "no caret line"; return 1; }
+	w 10 -e 'uprobe:no_such_library_xyz:f { @ = count(); }'
+	rc_is 1 || return 1
+	grep -q "no library or program named 'no_such_library_xyz'" "$C/err" ||
+		fail "no missing-library error: $(tr '\n' '|' <"$C/err")"
+}
+
+# Without kprobes (this machine's kernel): a clear error, nothing left
+t_kprobe_unavailable() {
+	if [ -d /sys/bus/event_source/devices/kprobe ] || [ -e "$TRACEFS/kprobe_events" ]; then
+		why="this kernel has kprobes (they are tested in the guest kernels: make check-vm)"
+		return 77
+	fi
+	w 10 -e 'kprobe:vfs_read { @ = count(); }'
+	rc_is 1 || return 1
+	grep -q 'this kernel has no kprobes' "$C/err" || fail "no clear error: $(tr '\n' '|' <"$C/err")"
+}
+
 # ------------------------------------------------------------------- runner
 
 CASES=(
@@ -1162,6 +1333,8 @@ CASES=(
 	output_file buffering list list_verbose debug_dump dry_run verifier_error no_privilege index
 	lost_events lost_events_c
 	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
+	uprobe_args uretprobe_retval uprobe_sarg uprobe_wildcard_func uprobe_library uprobe_tracefs
+	uprobe_p_pid usdt uprobe_errors kprobe_unavailable
 )
 [ $# -gt 0 ] && CASES=("$@")
 

@@ -20,6 +20,8 @@
  *                              getppid() calls, then exit 0
  *   workload sleep MS          sleep MS milliseconds
  *   workload argv ARGS...      nothing (the interest is in its own execve)
+ *   workload calls N           N rounds of calls with known arguments and
+ *                              results, for uprobes and USDT (see do_calls)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -37,6 +39,13 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#if defined(__has_include)
+#if __has_include(<sys/sdt.h>)
+#define WL_USDT 1
+#define _SDT_HAS_SEMAPHORES 1
+#include <sys/sdt.h>
+#endif
+#endif
 
 static void die(const char *what)
 {
@@ -162,9 +171,54 @@ static int do_waitsig(long n)
 static void usage(void)
 {
 	fputs("usage: workload getppid N T | open PATH N | read SIZE... | exit MS STATUS |\n"
-	      "                pipe STRING | pipebin | busy MS | faults N | waitsig N | sleep MS | argv ARGS...\n",
+	      "                pipe STRING | pipebin | busy MS | faults N | waitsig N | sleep MS | argv ARGS... |\n"
+	      "                calls N\n",
 	      stderr);
 	exit(2);
+}
+
+/* The uprobe targets: not inlined, not merged, called through volatile
+ * arguments so the compiler cannot fold them. wl_many has more arguments
+ * than any ABI passes in registers (sarg0..). */
+__attribute__((noinline, used)) int wl_add3(int a, int b, int c)
+{
+	__asm__ volatile("" ::: "memory");
+	return a + b + c;
+}
+
+__attribute__((noinline, used)) long wl_many(long a1, long a2, long a3, long a4, long a5,
+					     long a6, long a7, long a8, long a9, long a10)
+{
+	__asm__ volatile("" ::: "memory");
+	return a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10;
+}
+
+#ifdef WL_USDT
+/* sys/sdt.h with _SDT_HAS_SEMAPHORES wants one for every probe; the
+ * kernel raises a probe's while a uprobe is on it (ref_ctr_offset).
+ * wisptest:guarded fires only then. */
+unsigned short wisptest_tick_semaphore __attribute__((used, section(".probes")));
+unsigned short wisptest_guarded_semaphore __attribute__((used, section(".probes")));
+#endif
+
+/* Round i (0 <= i < n): wl_add3(i % 3, 10, -5), which returns i % 3 + 5;
+ * wl_many(1, 2, ..., 10), which returns 55; USDT wisptest:tick(i % 2, -7)
+ * and, when traced, wisptest:guarded(42). */
+static int do_calls(long n)
+{
+	volatile int ten = 10, minus5 = -5;
+	long s = 0;
+	for (long i = 0; i < n; i++) {
+		s += wl_add3((int)(i % 3), ten, minus5);
+		s += wl_many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+#ifdef WL_USDT
+		volatile long odd = i % 2, m7 = -7, v42 = 42;
+		DTRACE_PROBE2(wisptest, tick, odd, m7);
+		if (wisptest_guarded_semaphore)
+			DTRACE_PROBE1(wisptest, guarded, v42);
+#endif
+	}
+	return s == 0;	/* never: keeps the calls */
 }
 
 int main(int argc, char **argv)
@@ -253,6 +307,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "waitsig") && argc == 3)
 		return do_waitsig(num(argv[2]));
+	if (!strcmp(cmd, "calls") && argc == 3)
+		return do_calls(num(argv[2]));
 	if (!strcmp(cmd, "sleep") && argc == 3) {
 		sleep_ms(num(argv[2]));
 		return 0;
