@@ -285,6 +285,8 @@ int elf_symbols(struct elf *e, struct vec *out)
 	}
 	/* sorted by name; the same symbol in .symtab and .dynsym once */
 	int n = out->n - first, k = 0;
+	if (!n)
+		return 0;
 	void **v = out->v + first;
 	if (n > 1)
 		qsort(v, n, sizeof(*v), cmp_sym);
@@ -489,7 +491,7 @@ int elf_ldcache(const char *file, const char *name, struct vec *out)
 {
 	int fd = open(file, O_RDONLY | O_CLOEXEC), n0 = out->n;
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_size < 16) {
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 16) {
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -108,6 +108,8 @@ static bool norm_reg(const char *arch_name, char *r)
 		if (r[0] == '%')
 			memmove(r, r + 1, strlen(r));
 		if (isdigit((unsigned char)r[0])) {
+			if (strlen(r) > 2)
+				return false;
 			memmove(r + 1, r, strlen(r) + 1);
 			r[0] = 'r';
 		}
@@ -219,9 +221,9 @@ bool usdt_parse_arg(const char *arch_name, const char *spec, struct usdt_arg *a,
 		    char *base, char *index, char *err, size_t errlen)
 {
 	const char *s = spec, *at = strchr(spec, '@');
-	bool x86 = !strcmp(arch_name, "x86_64"), ppc = !strcmp(arch_name, "powerpc64");
-	bool arm = !strcmp(arch_name, "arm") || !strcmp(arch_name, "aarch64");
-	bool mips = !strncmp(arch_name, "mips", 4);
+	bool is_x86 = !strcmp(arch_name, "x86_64"), is_ppc = !strcmp(arch_name, "powerpc64");
+	bool is_arm = !strcmp(arch_name, "arm") || !strcmp(arch_name, "aarch64");
+	bool is_mips = !strncmp(arch_name, "mips", 4);
 	*a = (struct usdt_arg){ .size = 8, .index = -1, .scale = 1 };
 	base[0] = index[0] = '\0';
 
@@ -237,7 +239,7 @@ bool usdt_parse_arg(const char *arch_name, const char *spec, struct usdt_arg *a,
 			return says(err, errlen, "bad size");
 		a->size = size;
 		s = at + 1;
-	} else if (!strcmp(arch_name, "arm") || mips) {
+	} else if (!strcmp(arch_name, "arm") || is_mips) {
 		a->size = !strcmp(arch_name, "mips64") ? 8 : 4;
 	}
 	if (!*s)
@@ -245,36 +247,36 @@ bool usdt_parse_arg(const char *arch_name, const char *spec, struct usdt_arg *a,
 
 	/* constants: x86 "$5", arm "#5", powerpc "i5", the others "5" */
 	const char *c = s;
-	if ((x86 && *c == '$') || (arm && *c == '#') || (ppc && *c == 'i'))
+	if ((is_x86 && *c == '$') || (is_arm && *c == '#') || (is_ppc && *c == 'i'))
 		c++;
-	else if (x86 || ppc)
+	else if (is_x86 || is_ppc)
 		c = NULL;
 	if (c && number(&c, &a->val) && !*c) {
 		a->kind = UA_CONST;
 		return true;
 	}
-	if (x86 && *s == '$')
+	if (is_x86 && *s == '$')
 		return says(err, errlen, "the value is a symbol's address: not supported");
-	if (x86 && *s != '%')
+	if (is_x86 && *s != '%')
 		return x86_mem(s, a, base, index, err, errlen);
-	if (x86 && strchr(s, ':'))
+	if (is_x86 && strchr(s, ':'))
 		return says(err, errlen, "a segment-relative (thread-local?) address: not supported");
-	if (arm && *s == '[')
+	if (is_arm && *s == '[')
 		return arm_mem(arch_name, s, a, base, index, err, errlen);
-	if (ppc && strchr(s, ',')) {
+	if (is_ppc && strchr(s, ',')) {
 		a->kind = UA_MEM;
 		if (!reg_word(&s, base, 16) || *s++ != ',' || !reg_word(&s, index, 16) || *s ||
 		    !norm_reg(arch_name, base) || !norm_reg(arch_name, index))
 			return says(err, errlen, "bad indexed address");
 		return true;
 	}
-	if (!x86 && (strchr(s, '(') || (*s == '%' && !ppc)))
+	if (!is_x86 && (strchr(s, '(') || (*s == '%' && !is_ppc)))
 		return paren_mem(arch_name, s, a, base, err, errlen);
 
 	a->kind = UA_REG;
 	if (!reg_word(&s, base, 16) || *s)
 		return says(err, errlen, "not a register, a constant or an address");
-	if (mips && base[0] != '$')
+	if (is_mips && base[0] != '$')
 		return says(err, errlen, "the value is a symbol's address: not supported");
 	if (!norm_reg(arch_name, base))
 		return says(err, errlen, "not a register that holds a whole value");
@@ -295,6 +297,16 @@ static int reg_off(const char *name)
 	return -1;
 }
 
+/* The length of the argument spec at s: up to a space outside brackets
+ * (arm's "[sp, 16]" has spaces of its own). */
+static size_t spec_len(const char *s)
+{
+	size_t n = 0;
+	for (int depth = 0; s[n] && (s[n] != ' ' || depth); n++)
+		depth += (s[n] == '[') - (s[n] == ']');
+	return n;
+}
+
 bool usdt_parse_args(const char *spec, struct usdt_arg **out, int *n, char *err, size_t errlen)
 {
 	int cap = 0, k = 0;
@@ -303,7 +315,7 @@ bool usdt_parse_args(const char *spec, struct usdt_arg **out, int *n, char *err,
 	*out = cap ? xalloc(cap * sizeof(**out)) : NULL;
 	*n = 0;
 	for (const char *s = spec; *s;) {
-		size_t len = strcspn(s, " ");
+		size_t len = spec_len(s);
 		if (!len) {
 			s++;
 			continue;
