@@ -84,11 +84,10 @@ static const char *functions(const char *pat, struct vec *out)
 		char *name = line;
 		if (kallsyms) {
 			/* "ffffffff81234560 T vfs_read	[module]": text symbols only */
-			char type;
-			int at;
-			if (sscanf(line, "%*s %c %n", &type, &at) != 1 || !strchr("TtWw", type))
+			char *type = strchr(line, ' ');
+			if (!type || !type[1] || !strchr("TtWw", type[1]) || type[2] != ' ')
 				continue;
-			name = line + at;
+			name = type + 3;
 		}
 		name[strcspn(name, " \t\n")] = '\0';
 		if (*name && plain_name(name, pat) && glob_match(pat, name))

@@ -447,9 +447,11 @@ static void remove_stale(const char *file)
 	char line[512];
 	struct vec dead = {0};
 	while (fgets(line, sizeof(line), f)) {
-		char *g = strchr(line, ':');
-		int pid;
-		if (!g || strncmp(g + 1, "wisp_", 5) || sscanf(g + 6, "%d/", &pid) != 1)
+		char *g = strchr(line, ':'), *end;
+		if (!g || strncmp(g + 1, "wisp_", 5))
+			continue;
+		long pid = strtol(g + 6, &end, 10);
+		if (end == g + 6 || *end != '/')
 			continue;
 		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
