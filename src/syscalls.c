@@ -42,18 +42,23 @@ static const char older[] =
 	"newuname\0" "uname\0"
 	"sendfile64\0" "sendfile\0"		/* 64-bit targets */
 	"fadvise64_64\0" "fadvise64\0"		/* arm64, mips */
-	"arm64_personality\0" "personality\0"
 	"llseek\0" "_llseek\0"
 	"select\0" "_newselect\0"
 	"sysctl\0" "_sysctl\0"
 	"oldumount\0" "umount\0"
 	"olduname\0" "unused59\0"		/* mips o32 */
 	"old_readdir\0" "readdir\0"
+#if defined(__aarch64__)
+	"arm64_personality\0" "personality\0"
+#elif defined(__arm__)
+	"old_semctl\0" "semctl\0"
+	"old_msgctl\0" "msgctl\0"
+	"old_shmctl\0" "shmctl\0"
+#elif defined(__mips__)
 	"mips_mmap\0" "mmap\0"
 	"mips_mmap2\0" "mmap2\0"
-	"old_semctl\0" "semctl\0"		/* arm */
-	"old_msgctl\0" "msgctl\0"
-	"old_shmctl\0" "shmctl\0";
+#endif
+	;
 
 /* the __NR_ name -> number, or -1 */
 static int lookup(const char *name)
@@ -108,9 +113,11 @@ int syscall_nr(const char *name)
 	    (nr = pair(older, name)) >= 0 ||
 	    (nr = pair(syscall_also, name)) >= 0)
 		return nr;
-	if (ends(name, n, "_time32"))
+	/* only where there are both (32-bit targets; arm's uids) */
+	if (lookup("clock_gettime64") >= 0 && ends(name, n, "_time32"))
 		return variant(name, n, 7, "");
-	if (ends(name, n, "time32") || ends(name, n, "16"))
+	if ((lookup("clock_gettime64") >= 0 && ends(name, n, "time32")) ||
+	    (lookup("getuid32") >= 0 && ends(name, n, "16")))
 		return variant(name, n, 2, "");
 	return -1;
 }
