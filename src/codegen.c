@@ -256,6 +256,74 @@ static void hist_bucket(int dst, int v)
 	asm_bind(A, done);
 }
 
+/* dst = dst / src or dst % src (op BPF_DIV or BPF_MOD), unsigned 64-bit,
+ * x / 0 = 0 and x % 0 = x as in BPF. src < 0: the immediate imm.
+ * Where the kernel's JIT has no 64-bit division (arch.no_div64: arm32),
+ * operands that fit in 32 bits use the 32-bit instruction, which it has,
+ * and the others a long division, one bit at a time. It needs three
+ * registers of R0-R5 besides dst and src (four for an immediate); `busy`
+ * marks the ones the caller keeps (a bit per register). */
+static void div64(int op, int dst, int src, int32_t imm, unsigned busy)
+{
+	if (!arch.no_div64) {
+		if (src < 0)
+			e_alu64_imm(A, op, dst, imm);
+		else
+			e_alu64_reg(A, op, dst, src);
+		return;
+	}
+	int t[4], n = 0;
+	busy |= 1u << dst;
+	if (src >= 0)
+		busy |= 1u << src;
+	for (int r = R0; r <= R5 && n < 4; r++)
+		if (!(busy & (1u << r)))
+			t[n++] = r;
+	if (n < (src < 0 ? 4 : 3))
+		error_at(A->cur, "internal: no registers for a 64-bit division");
+	int d = src, q = t[0], rem = t[1], x = t[2];
+	if (src < 0) {
+		d = t[3];
+		e_mov_imm(A, d, imm);
+	}
+	int slow = asm_label(A), done = asm_label(A);
+	e_jmp_imm(A, BPF_JEQ, d, 0, op == BPF_DIV ? slow : done);	/* x/0 = 0 below */
+	e_mov_reg(A, x, dst);
+	e_alu64_imm(A, BPF_RSH, x, 32);
+	e_jmp_imm(A, BPF_JNE, x, 0, slow);
+	e_mov_reg(A, x, d);
+	e_alu64_imm(A, BPF_RSH, x, 32);
+	e_jmp_imm(A, BPF_JNE, x, 0, slow);
+	e_alu32_reg(A, op, dst, d);
+	e_ja(A, done);
+	asm_bind(A, slow);
+	e_mov_imm(A, q, 0);
+	e_mov_imm(A, rem, 0);
+	int zero_d = asm_label(A);
+	e_jmp_imm(A, BPF_JEQ, d, 0, zero_d);
+	for (int i = 63; i >= 0; i--) {
+		int skip = asm_label(A);
+		e_alu64_imm(A, BPF_LSH, rem, 1);
+		e_mov_reg(A, x, dst);
+		e_alu64_imm(A, BPF_RSH, x, i);
+		e_alu64_imm(A, BPF_AND, x, 1);
+		e_alu64_reg(A, BPF_OR, rem, x);
+		e_jmp_reg(A, BPF_JLT, rem, d, skip);
+		e_alu64_reg(A, BPF_SUB, rem, d);
+		if (i < 31) {
+			e_alu64_imm(A, BPF_OR, q, 1 << i);
+		} else {
+			e_mov_imm(A, x, 1);
+			e_alu64_imm(A, BPF_LSH, x, i);
+			e_alu64_reg(A, BPF_OR, q, x);
+		}
+		asm_bind(A, skip);
+	}
+	asm_bind(A, zero_d);
+	e_mov_reg(A, dst, op == BPF_DIV ? q : rem);
+	asm_bind(A, done);
+}
+
 static void lhist_bucket(int dst, int v, struct type *t)
 {
 	int below = asm_label(A), above = asm_label(A), done = asm_label(A);
@@ -273,7 +341,10 @@ static void lhist_bucket(int dst, int v, struct type *t)
 		e_alu64_reg(A, BPF_SUB, R1, R2);
 	}
 	e_ld_imm64(A, R2, (uint64_t)t->lstep);
-	e_alu64_reg(A, BPF_DIV, R1, R2);
+	if ((uint64_t)(t->lmax - t->lmin) <= UINT32_MAX)
+		e_alu32_reg(A, BPF_DIV, R1, R2);	/* 0 <= R1 < lmax - lmin */
+	else
+		div64(BPF_DIV, R1, R2, 0, 1u << dst | 1u << v);
 	e_alu64_imm(A, BPF_ADD, R1, 1);
 	e_mov_reg(A, dst, R1);
 	e_ja(A, done);
@@ -397,7 +468,10 @@ static int gen_map_rmw(struct node *mn, enum op op, struct node *rhs, int delta,
 			  op == OP_DIV ? BPF_DIV : op == OP_MOD ? BPF_MOD : op == OP_AND ? BPF_AND :
 			  op == OP_OR ? BPF_OR : op == OP_XOR ? BPF_XOR : op == OP_SHL ? BPF_LSH :
 			  m->val->sign ? BPF_ARSH : BPF_RSH;
-		e_alu64_reg(A, bop, R1, v);
+		if (bop == BPF_DIV || bop == BPF_MOD)
+			div64(bop, R1, v, 0, 1u << R0 | 1u << res);	/* R0: the entry */
+		else
+			e_alu64_reg(A, bop, R1, v);
 	} else {
 		e_alu64_imm(A, BPF_ADD, R1, delta);
 	}
@@ -820,8 +894,11 @@ static void alu(struct node *n, int dst, int src, bool is_imm_, int32_t imm)
 {
 	bool sign = n->type->sign;
 	int op = alu_op(n->op, n->lhs->type->sign);
-	if (!sign || (n->op != OP_DIV && n->op != OP_MOD)) {
-		if (is_imm_)
+	bool div = n->op == OP_DIV || n->op == OP_MOD;
+	if (!sign || !div) {
+		if (div)
+			div64(op, dst, is_imm_ ? -1 : src, imm, 0);
+		else if (is_imm_)
 			e_alu64_imm(A, op, dst, imm);
 		else
 			e_alu64_reg(A, op, dst, src);
@@ -843,7 +920,7 @@ static void alu(struct node *n, int dst, int src, bool is_imm_, int32_t imm)
 	if (n->op == OP_DIV)
 		e_alu64_imm(A, BPF_XOR, R3, 1);
 	asm_bind(A, b);
-	e_alu64_reg(A, op, R1, R2);
+	div64(op, R1, R2, 0, 1u << R3);	/* R3: the sign */
 	e_jmp_imm(A, BPF_JEQ, R3, 0, c);
 	e_neg(A, R1);
 	asm_bind(A, c);

@@ -344,21 +344,16 @@ static void c_format(const struct cspec *s, const char *lmod, const char *conv, 
 	sprintf(q, "%s%s", lmod ? lmod : s->lmod, conv);
 }
 
-/* Signed conversions (d i): the value as the type the modifier names. */
+/* Signed conversions (d i): the value as the type the modifier names
+ * ("hh", "h", "ll" after lmod64, or none: int). */
 static void put_signed(FILE *f, const char *cf, const char *lmod, uint64_t v)
 {
 	if (!strcmp(lmod, "hh"))
 		fprintf(f, cf, (int)(signed char)v);
 	else if (!strcmp(lmod, "h"))
 		fprintf(f, cf, (int)(short)v);
-	else if (!strcmp(lmod, "l"))
-		fprintf(f, cf, (long)v);
 	else if (!strcmp(lmod, "ll"))
 		fprintf(f, cf, (long long)v);
-	else if (!strcmp(lmod, "j"))
-		fprintf(f, cf, (intmax_t)v);
-	else if (!strcmp(lmod, "z") || !strcmp(lmod, "t"))
-		fprintf(f, cf, (ptrdiff_t)v);
 	else
 		fprintf(f, cf, (int)v);
 }
@@ -370,14 +365,8 @@ static void put_unsigned(FILE *f, const char *cf, const char *lmod, uint64_t v)
 		fprintf(f, cf, (unsigned)(unsigned char)v);
 	else if (!strcmp(lmod, "h"))
 		fprintf(f, cf, (unsigned)(unsigned short)v);
-	else if (!strcmp(lmod, "l"))
-		fprintf(f, cf, (unsigned long)v);
 	else if (!strcmp(lmod, "ll"))
 		fprintf(f, cf, (unsigned long long)v);
-	else if (!strcmp(lmod, "j"))
-		fprintf(f, cf, (uintmax_t)v);
-	else if (!strcmp(lmod, "z") || !strcmp(lmod, "t"))
-		fprintf(f, cf, (size_t)v);
 	else
 		fprintf(f, cf, (unsigned)v);
 }
@@ -401,15 +390,24 @@ static void put_pointer(FILE *f, const struct cspec *s, uint64_t v)
 	fprintf(f, cf, (uintmax_t)ptr);
 }
 
+/* The length modifier as wisp's C library should see it. BPF's long,
+ * size_t and pointers are 64 bits on every target, so l, z, t and j mean
+ * 64 bits even where wisp's own long is 32 (ARM, MIPS o32). */
+static const char *lmod64(const char *lmod)
+{
+	return lmod[0] && strchr("lztj", lmod[0]) ? "ll" : lmod;
+}
+
 static void put_int(FILE *f, const struct cspec *s, const struct type *t, const uint8_t *p)
 {
 	uint64_t v = load_int(p, t->size, t->sign);
+	const char *lmod = lmod64(s->lmod);
 	char cf[48];
 	switch (s->conv[0]) {
 	case 'd':
 	case 'i':
-		c_format(s, NULL, s->conv, cf);
-		put_signed(f, cf, s->lmod, v);
+		c_format(s, lmod, s->conv, cf);
+		put_signed(f, cf, lmod, v);
 		break;
 	case 'c':
 		c_format(s, "", "c", cf);
@@ -419,8 +417,8 @@ static void put_int(FILE *f, const struct cspec *s, const struct type *t, const 
 		put_pointer(f, s, v);
 		break;
 	default:
-		c_format(s, NULL, s->conv, cf);
-		put_unsigned(f, cf, s->lmod, v);
+		c_format(s, lmod, s->conv, cf);
+		put_unsigned(f, cf, lmod, v);
 		break;
 	}
 }

@@ -613,6 +613,8 @@ struct arch {
 	const char *syscall_prefix;	/* "__x64_sys_" */
 	int sysarg[6];		/* pt_regs offsets of a syscall's arguments: a
 				   wrapper's (prefix != "sys_") arg0 points at them */
+	bool no_div64;		/* the kernel's JIT refuses 64-bit division (arm32:
+				   ENOTSUPP, no fallback to the interpreter) */
 	const char *const *regnames;	/* reg("name"), with offsets in regoffs */
 	const int *regoffs;
 	int nregs;

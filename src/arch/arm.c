@@ -30,6 +30,7 @@ const struct arch arch = {
 	.ret = R(0), .ip = R(15), .sp = R(13), .fp = R(11),
 	.sarg = 0,
 	.syscall_prefix = "sys_",
+	.no_div64 = true,
 	.regnames = names, .regoffs = offs,
 	.nregs = sizeof(names) / sizeof(names[0]),
 };
