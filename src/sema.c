@@ -240,6 +240,21 @@ bool syscall_wrapper(const struct attach *a)
 	       !strncmp(a->func, arch.syscall_prefix, n);
 }
 
+/* The string size of `probe` (or `func`): room for the longest name of
+ * the probe's attach points, so that long paths of uprobes stay whole
+ * (and distinct as keys); bpftrace's 64 bytes at least. */
+static int name_size(bool func)
+{
+	size_t n = WISP_STRLEN - 1;
+	for (int i = 0; i < cur->attaches.n; i++) {
+		struct attach *a = cur->attaches.v[i];
+		const char *s = func ? (a->func ? a->func : a->target) : a->name;
+		if (s && strlen(s) > n)
+			n = strlen(s);
+	}
+	return (int)((n + 1 + 7) & ~(size_t)7);
+}
+
 /* argN of a USDT probe: typed by its spec. Each location of a probe may
  * place its arguments differently, so each gets its own program. */
 static struct type *usdt_arg(struct node *n, int k)
@@ -284,7 +299,7 @@ static struct type *builtin(struct node *n)
 		return type_str(16);
 	if (!strcmp(s, "probe")) {
 		cur->per_attach = true;
-		return type_str(WISP_STRLEN);
+		return type_str(name_size(false));
 	}
 	if (!strcmp(s, "args")) {
 		if (cur->prov != &prov_tracepoint)
@@ -315,7 +330,7 @@ static struct type *builtin(struct node *n)
 		return u64t();
 	if (!strcmp(s, "func") && (caps & (PC_REGS | PC_USDT))) {
 		cur->per_attach = true;
-		return type_str(WISP_STRLEN);
+		return type_str(name_size(true));
 	}
 	if (argn(s, "arg", &k) || !strcmp(s, "retval") || !strcmp(s, "func") ||
 	    argn(s, "sarg", &k))

@@ -47,10 +47,15 @@ for f in "$top"/src/*.c "$top"/src/provider/*.c "$top/src/arch/$arch.c"; do
 	[ "$(basename "$f")" = main.c ] || srcs+=("$f")
 done
 
+# syscalls.c's table, generated as Makefile.am does (src/syscalls.h)
+mkdir -p "$out/gen/src"
+echo '#include <asm/unistd.h>' | "$cc" -x c -dM -E - |
+	awk -f "$top/src/syscalls.awk" >"$out/gen/src/syscalls.h"
+
 read -r -a cflags <<<"${FUZZ_CFLAGS:-}"
 echo "fuzz: building $out/wisp-fuzz with $cc"
 "$cc" -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-g -O1 -D_GNU_SOURCE -I"$top/src" -I"$top/lib" \
+	-g -O1 -D_GNU_SOURCE -I"$top/src" -I"$top/lib" -I"$out/gen" \
 	-DWISP_FIXTURE="\"$top/test/data/tracefs\"" \
 	"${cflags[@]+"${cflags[@]}"}" \
 	-o "$out/wisp-fuzz" "$top/test/fuzz/fuzz.c" "${srcs[@]}"
