@@ -70,6 +70,16 @@ __attribute__((noinline, noipa, used)) int add3(int a, int b, int c)
 	return a + b + c;
 }
 
+#if defined(__arm__)
+/* Thumb code (its symbol's address has bit 0 set): wisp must refuse to
+ * uprobe it, with the reason */
+__attribute__((noinline, noipa, used, target("thumb"))) int thumb_fn(int a)
+{
+	__asm__ __volatile__("" ::: "memory");
+	return a + 1;
+}
+#endif
+
 /* Copy one file to fd out (a child of ours does this: other pid) */
 static void copy_file(const char *path, int out)
 {
