@@ -521,8 +521,8 @@ void provider_dyn_remove(struct attach *a)
 	a->tfs_event = NULL;
 }
 
-/* A tracepoint perf event on the entry provider_dyn_create made. */
-int provider_dyn_open(struct attach *a, int progfd, int id, int pid)
+/* The perf event of tracepoint id, disabled until perf_attach_bpf. */
+struct perf_event_attr provider_tp_attr(uint64_t id)
 {
 	struct perf_event_attr attr = {0};
 	attr.size = sizeof(attr);
@@ -532,6 +532,13 @@ int provider_dyn_open(struct attach *a, int progfd, int id, int pid)
 	attr.sample_type = PERF_SAMPLE_RAW;
 	attr.wakeup_events = 1;
 	attr.disabled = 1;
+	return attr;
+}
+
+/* A tracepoint perf event on the entry provider_dyn_create made. */
+int provider_dyn_open(struct attach *a, int progfd, int id, int pid)
+{
+	struct perf_event_attr attr = provider_tp_attr(id);
 	int r = provider_perf_try(a, progfd, &attr, pid);
 	if (r < 0)
 		provider_dyn_remove(a);

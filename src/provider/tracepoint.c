@@ -81,14 +81,7 @@ static int attach_syscall(struct attach *a, int progfd)
 				"no raw_syscalls:%s: %s\n", a->name, ev, strerror(errno));
 			return -ENOENT;
 		}
-		struct perf_event_attr attr = {0};
-		attr.size = sizeof(attr);
-		attr.type = PERF_TYPE_TRACEPOINT;
-		attr.config = raw->id;
-		attr.sample_period = 1;
-		attr.sample_type = PERF_SAMPLE_RAW;
-		attr.wakeup_events = 1;
-		attr.disabled = 1;
+		struct perf_event_attr attr = provider_tp_attr(raw->id);
 		int r = provider_perf_open(a, progfd, &attr, false);
 		if (r < 0)
 			return r;
@@ -120,14 +113,7 @@ static int attach(struct attach *a, int progfd)
 		a->nfds = 1;
 		return 0;
 	}
-	struct perf_event_attr attr = {0};
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = a->fmt->id;
-	attr.sample_period = 1;
-	attr.sample_type = PERF_SAMPLE_RAW;
-	attr.wakeup_events = 1;
-	attr.disabled = 1;	/* perf_attach_bpf enables it */
+	struct perf_event_attr attr = provider_tp_attr(a->fmt->id);
 	return provider_perf_open(a, progfd, &attr, false);
 }
 
