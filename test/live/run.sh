@@ -1219,6 +1219,26 @@ t_uprobe_wildcard_func() {
 " "$C/out"
 }
 
+# By address (the symbol's, as nm prints it) and by symbol+offset
+t_uprobe_address() {
+	need_pmu uprobe || return
+	command -v nm >/dev/null || { why="no nm (binutils) to find wl_add3's address"; return 77; }
+	local addr
+	addr=$(nm "$WORKLOAD" | awk '$3 == "wl_add3" { print $1 }')
+	[ -n "$addr" ] || { fail "nm finds no wl_add3 in $WORKLOAD"; return 1; }
+	addr=0x${addr#"${addr%%[!0]*}"}
+	w 20 -c "$WORKLOAD calls 40" -e \
+		"uprobe:$WORKLOAD:$addr /pid == cpid/ { @a = count(); }
+		 uprobe:$WORKLOAD:wl_add3+0 /pid == cpid/ { @o = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@a: 40
+@o: 40
+" "$C/out"
+}
+
 # A library by name, resolved as the dynamic linker does (ld.so.cache)
 t_uprobe_library() {
 	need_pmu uprobe || return
@@ -1333,7 +1353,7 @@ CASES=(
 	output_file buffering list list_verbose debug_dump dry_run verifier_error no_privilege index
 	lost_events lost_events_c
 	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
-	uprobe_args uretprobe_retval uprobe_sarg uprobe_wildcard_func uprobe_library uprobe_tracefs
+	uprobe_args uretprobe_retval uprobe_sarg uprobe_wildcard_func uprobe_address uprobe_library uprobe_tracefs
 	uprobe_p_pid usdt uprobe_errors kprobe_unavailable
 )
 [ $# -gt 0 ] && CASES=("$@")
