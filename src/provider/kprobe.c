@@ -245,10 +245,14 @@ static int attach(struct attach *a, int progfd)
 }
 
 /* -l kprobe:vfs_* (main.c passes "kprobe:GLOB"). Return probes are not
- * listed apart: bpftrace neither. */
+ * listed apart: bpftrace neither. Nothing on a kernel without kprobes. */
 static void list(const char *pattern, bool verbose)
 {
 	(void)verbose;
+	int bit;
+	if (provider_pmu("kprobe", NULL, &bit) < 0 &&
+	    access(xprintf("%s/kprobe_events", tracefs_dir()), F_OK) < 0)
+		return;	/* a kernel without kprobes: nothing could attach */
 	const char *pat = strchr(pattern, ':') + 1;
 	struct vec found = {0};
 	functions(pat, &found);

@@ -1336,7 +1336,11 @@ t_kprobe_unavailable() {
 	fi
 	w 10 -e 'kprobe:vfs_read { @ = count(); }'
 	rc_is 1 || return 1
-	grep -q 'this kernel has no kprobes' "$C/err" || fail "no clear error: $(tr '\n' '|' <"$C/err")"
+	grep -q 'this kernel has no kprobes' "$C/err" || { fail "no clear error: $(tr '\n' '|' <"$C/err")"; return 1; }
+	# nor does -l offer any
+	w 10 -l 'kprobe:*'
+	rc_is 0 || return 1
+	[ ! -s "$C/out" ] || fail "-l lists kprobes on a kernel without them: $(head -c 200 "$C/out" | tr '\n' '|')"
 }
 
 # ------------------------------------------------------------------- runner

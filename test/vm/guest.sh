@@ -722,6 +722,15 @@ t_kprobe_stale_tracefs() {
 	! grep -q wisp_ "$KE" || fail "the next run left '$(oneline "$KE")'"
 }
 
+# -l lists the functions a kprobe wildcard would match
+t_kprobe_list() {
+	need_kprobes || return
+	w -l 'kprobe:vfs_rea*'
+	ok_run || return 1
+	grep -qx 'kprobe:vfs_read' "$C/out" || { fail "no kprobe:vfs_read in: $(oneline "$C/out")"; return 1; }
+	! grep -qv '^kprobe:vfs_rea' "$C/out" || fail "lines that do not match: $(oneline "$C/out")"
+}
+
 # 32-bit ARM: a Thumb function cannot be uprobed; wisp says so
 t_uprobe_thumb() {
 	case $(uname -m) in
@@ -743,7 +752,7 @@ CASES="kprobe_count kretprobe_count kprobe_arg kretprobe_retval kprobe_wildcard 
 	tp_args tp_printf tp_hist tp_lhist tp_aggregations
 	raw_syscalls_args raw_syscalls_hist raw_syscalls_lhist
 	arith arith_div printf_values printf_long cleanup_sigint cleanup_sigterm_tracefs
-	kprobe_syscall_entry kprobe_reg kprobe_stale_tracefs uprobe_thumb"
+	kprobe_syscall_entry kprobe_reg kprobe_stale_tracefs kprobe_list uprobe_thumb"
 [ $# -gt 0 ] && CASES="$*"
 
 npass=0 nfail=0 nskip=0
