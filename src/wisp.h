@@ -600,6 +600,35 @@ const char *elf_find(const char *name, int pid, char *err, size_t errlen);
 int syscall_nr(const char *name);
 const char *syscall_name(int nr);	/* the __NR_ name, or NULL */
 
+/* ---------------------------------------------------------------- btf.c
+ * wisp's own reader of BTF, the kernel's type information. Type ids are
+ * BTF's own (0 is void); kinds are BTF_KIND_* of <linux/btf.h>. A blob in
+ * either byte order is read; a malformed one gives an error, never a crash. */
+struct btf;
+/* e.g. /sys/kernel/btf/vmlinux; NULL with a one-line reason in err */
+struct btf *btf_open(const char *path, char *err, size_t errlen);
+struct btf *btf_parse(const void *data, size_t size, char *err, size_t errlen);	/* copies data */
+void btf_close(struct btf *b);
+int btf_find(struct btf *b, const char *name, int kind);	/* first id of that name and kind, or -1 */
+int btf_resolve(struct btf *b, int id);	/* through typedef/const/volatile/restrict/type_tag; -1 on a loop */
+int btf_size(struct btf *b, int id);	/* bytes (after resolving); -1 for void, func, fwd */
+const char *btf_name(struct btf *b, int id);	/* "" if anonymous */
+int btf_kind(struct btf *b, int id);	/* BTF_KIND_*; -1 for no such id */
+/* A member of a struct/union (or a typedef of one) by name, looked for in
+ * anonymous inner structs/unions too: its type id, its bit offset from the
+ * start of struct_id, and its bit size when a bitfield (0 if not). -1 if
+ * none. */
+int btf_member(struct btf *b, int struct_id, const char *name, long *bit_off,
+	       int *bitfield_size);
+bool btf_enum_value(struct btf *b, const char *name, int64_t *value);	/* ENUM and ENUM64 */
+int btf_pointee(struct btf *b, int id);	/* PTR: the pointed-to id (unresolved); -1 otherwise */
+int btf_array(struct btf *b, int id, int *elem_type, int *nelems);	/* ARRAY: 0; -1 otherwise */
+/* FUNC by name -> its prototype: the parameters' names (arena copies; a
+ * variadic tail is "..." of type 0) and type ids pushed as intptr_t, and
+ * the return type (0 = void). 0, or -1 when there is no such function. */
+int btf_func_proto(struct btf *b, const char *func, struct vec *param_names,
+		   struct vec *param_types_as_intptr, int *ret_type);
+
 /* ------------------------------------------------------ arch/
  * One table per architecture (chosen at configure time). */
 struct arch {
