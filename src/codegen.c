@@ -599,18 +599,6 @@ static int helper_ret(int helper)
 	return r;
 }
 
-/* "arg3" -> 3 */
-static bool argn_of(const char *s, const char *prefix, int *k)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(s, prefix, n) || !s[n])
-		return false;
-	char *end;
-	long v = strtol(s + n, &end, 10);
-	*k = (int)v;
-	return !*end && v >= 0 && v < 64;
-}
-
 /* A register of the probed code: a word of its struct pt_regs (the
  * context), at the offset the architecture table gives. */
 static int reg_load(int off)
@@ -620,18 +608,18 @@ static int reg_load(int off)
 	return r;
 }
 
-/* The word at the address in r (user or kernel memory), into r; 0 when
- * it cannot be read. */
-static int read_word(int r, bool user)
+/* The size bytes (1-8) at the address in r (user or kernel memory), into
+ * r, zero-extended; 0 when they cannot be read. */
+static int read_mem(int r, int size, bool user)
 {
 	int mark = sp;
 	int t = salloc(8);
 	e_st_imm(A, BPF_DW, R10, t, 0);
 	stack_ptr(R1, t);
-	e_mov_imm(A, R2, arch.word);
+	e_mov_imm(A, R2, size);
 	e_mov_reg(A, R3, r);
 	call(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
-	e_ldx(A, bpf_size(arch.word), r, R10, t);
+	e_ldx(A, bpf_size(size), r, R10, t);
 	sp = mark;
 	return r;
 }
@@ -658,15 +646,7 @@ static int usdt_arg(const struct usdt_arg *u)
 		}
 		if (u->val)
 			e_alu64_imm(A, BPF_ADD, r, (int32_t)u->val);
-		int mark = sp;
-		int t = salloc(8);
-		e_st_imm(A, BPF_DW, R10, t, 0);
-		stack_ptr(R1, t);
-		e_mov_imm(A, R2, u->size);
-		e_mov_reg(A, R3, r);
-		call(BPF_FUNC_probe_read_user);
-		e_ldx(A, bpf_size(u->size), r, R10, t);
-		sp = mark;
+		read_mem(r, u->size, true);
 	}
 	extend(r, u->size, u->sign);
 	return r;
@@ -721,20 +701,20 @@ static int gen_builtin_int(struct node *n)
 		return r;
 	}
 	int k;
-	if (argn_of(s, "arg", &k) && (PR->prov->caps & PC_USDT))
+	if (argn(s, "arg", &k) && (PR->prov->caps & PC_USDT))
 		return usdt_arg(&AT->uargs[k]);
-	if (argn_of(s, "arg", &k)) {
+	if (argn(s, "arg", &k)) {
 		if (!syscall_wrapper(AT))
 			return reg_load(arch.arg[k]);
 		/* the wrapper's arg0 is the user's pt_regs */
 		r = reg_load(arch.arg[0]);
 		e_alu64_imm(A, BPF_ADD, r, arch.sysarg[k]);
-		return read_word(r, false);
+		return read_mem(r, arch.word, false);
 	}
-	if (argn_of(s, "sarg", &k)) {
+	if (argn(s, "sarg", &k)) {
 		r = reg_load(arch.sp);
 		e_alu64_imm(A, BPF_ADD, r, arch.sarg + k * arch.word);
-		return read_word(r, PR->prov->caps & PC_USER);
+		return read_mem(r, arch.word, PR->prov->caps & PC_USER);
 	}
 	if (!strcmp(s, "retval"))
 		return reg_load(arch.ret);
@@ -1680,7 +1660,7 @@ static void syscall_filter(struct probe *pr)
 	struct map *m = pr->sysmap;
 	sysname_slot = salloc(8);
 	int koff = salloc(8);
-	e_ldx(A, bpf_size(pr->sysid.size), R1, R6, pr->sysid.off);
+	e_ldx(A, bpf_size(pr->sysid->size), R1, R6, pr->sysid->off);
 	e_alu64_imm(A, BPF_SUB, R1, m->sysbase);
 	e_jmp_imm(A, BPF_JGE, R1, m->max_entries, lexit);	/* also below sysbase */
 	e_stx(A, BPF_W, R10, koff, R1);

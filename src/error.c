@@ -13,7 +13,7 @@ jmp_buf *error_jmp;
 FILE *err_out;
 int verbose;
 
-static FILE *eout(void)
+FILE *eout(void)
 {
 	return err_out ? err_out : stderr;
 }

@@ -73,7 +73,7 @@ static const char *skip_directive(struct lexer *lx, const char *p)
 		const char *t = e;
 		while (t > p && isspace((unsigned char)t[-1]))
 			t--;
-		fprintf(err_out ? err_out : stderr, "wisp: note: ignoring %.*s\n",
+		fprintf(eout(), "wisp: note: ignoring %.*s\n",
 			(int)(t - p), p);
 		noted_upto = (int)(p - lx->start);
 	}

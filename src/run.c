@@ -62,7 +62,7 @@ static void note(const char *fmt, ...)
 {
 	if (!verbose)
 		return;
-	FILE *f = err_out ? err_out : stderr;
+	FILE *f = eout();
 	static struct timespec t0;
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
@@ -624,7 +624,7 @@ static _Noreturn void verifier_error(struct bpfprog *bp, char *log)
 		at = bp->a.iloc[insn];
 
 	report_at(at, prog_title(bp), reason);
-	FILE *f = err_out ? err_out : stderr;
+	FILE *f = eout();
 	int from = n > 12 ? n - 12 : 0;
 	for (int i = from; i < n; i++)
 		if (*l[i])

@@ -218,7 +218,7 @@ static void scratch_map(int size)
 
 /* ----------------------------------------------------------- builtins */
 
-static bool argn(const char *name, const char *prefix, int *k)
+bool argn(const char *name, const char *prefix, int *k)
 {
 	size_t l = strlen(prefix);
 	if (strncmp(name, prefix, l) || !name[l])
@@ -1239,9 +1239,9 @@ static void syscall_dispatch(struct probe *pr)
 			return;
 		dir = d;
 		int nr = syscall_nr(name + strlen(d) + 1);
+		a->sysnr = nr;
 		if (nr < 0)
 			continue;	/* newer than wisp's headers: its own tracepoint */
-		a->sysnr = nr;
 		known++;
 		lo = nr < lo ? nr : lo;
 		hi = nr > hi ? nr : hi;
@@ -1252,8 +1252,8 @@ static void syscall_dispatch(struct probe *pr)
 	struct tp_field *id = raw ? tp_field(raw, "id") : NULL;
 	if (!id || (id->size != 4 && id->size != 8))
 		return;
-	pr->sysid = *id;
-	pr->sysid.ctype = xstrdup(dir);	/* which raw_syscalls event */
+	pr->sysraw = raw;
+	pr->sysid = id;
 	struct map *m = xalloc(sizeof(*m));
 	m->name = "@__syscalls";
 	m->fd = -1;
@@ -1267,7 +1267,7 @@ static void syscall_dispatch(struct probe *pr)
 	pr->sysmap = m;
 	for (int i = 0; i < pr->attaches.n; i++) {
 		struct attach *a = pr->attaches.v[i];
-		a->dispatched = syscall_nr(a->fmt->name + strlen(dir) + 1) >= 0;
+		a->dispatched = a->sysnr >= 0;
 	}
 }
 

@@ -306,11 +306,6 @@ static bool is_dir(const char *dir, struct dirent *e)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static bool has_wild(const char *s)
-{
-	return strpbrk(s, "*?") != NULL;
-}
-
 /* Push "cat:name" for each event of one category matching namepat. A
  * category without an `enable` file holds ftrace's own events (ftrace:*),
  * which cannot be enabled, nor used by perf or BPF: not listed, as in

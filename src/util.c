@@ -87,6 +87,11 @@ void vec_push(struct vec *v, void *p)
 
 /* '*' matches any run, '?' one character; no classes (tracepoint and
  * symbol names never need them). Iterative with one backtrack point. */
+bool has_wild(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
 bool glob_match(const char *pat, const char *s)
 {
 	const char *star = NULL, *ss = NULL;

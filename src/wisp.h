@@ -43,6 +43,7 @@ struct vec {
 void vec_push(struct vec *v, void *p);
 
 bool glob_match(const char *pat, const char *s);	/* '*' and '?' */
+bool has_wild(const char *s);	/* does s use them? */
 
 /* --------------------------------------------------------------- error.c */
 
@@ -72,6 +73,7 @@ void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void loc_linecol(struct loc l, int *line, int *col);
 extern jmp_buf *error_jmp;
 extern FILE *err_out;		/* where diagnostics go: stderr (tests redirect) */
+FILE *eout(void);		/* err_out, else stderr */
 extern int verbose;
 
 /* ----------------------------------------------------------------- lex.c */
@@ -667,7 +669,9 @@ struct probe {
 	 * array (value: the probe name, "" when not traced). One attachment
 	 * instead of hundreds: the kernel releases each in 25-100 ms. */
 	struct map *sysmap;
-	struct tp_field sysid;	/* raw_syscalls' `id` field */
+	struct tp_format *sysraw;	/* raw_syscalls:sys_enter (or sys_exit) ... */
+	const struct tp_field *sysid;	/* ... and its `id` field */
+	bool sysopen;		/* attach: its perf event is open */
 };
 
 struct var {
@@ -696,6 +700,8 @@ struct prog {
 	bool unsafe;
 };
 
+/* sema.c: "arg3" with prefix "arg" -> 3 (0..63) */
+bool argn(const char *name, const char *prefix, int *k);
 /* sema.c: is a a kprobe on a syscall wrapper (arg0.. read through pt_regs)? */
 bool syscall_wrapper(const struct attach *a);
 /* sema.c: resolve names and types, collect maps and actions, expand probes */

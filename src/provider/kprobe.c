@@ -24,11 +24,6 @@
 #include <unistd.h>
 #include "compat.h"
 
-static bool has_wild(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -224,7 +219,7 @@ static int attach(struct attach *a, int progfd)
 		r = provider_dyn_create(a, "kprobe_events", a->ret ? 'r' : 'p', def);
 		if (r == -ENOENT && a->tfs_event == NULL && access(xprintf("%s/kprobe_events",
 				tracefs_dir()), F_OK) < 0) {
-			fprintf(err_out ? err_out : stderr,
+			fprintf(eout(),
 				"wisp: error: cannot attach %s: this kernel has no kprobes "
 				"(no kprobe PMU, no kprobe_events in %s)\n", a->name, tracefs_dir());
 			return r;
@@ -235,11 +230,11 @@ static int attach(struct attach *a, int progfd)
 	if (r >= 0)
 		return 0;
 	if (a->optional) {
-		fprintf(err_out ? err_out : stderr, "wisp: warning: skipping %s: %s\n",
+		fprintf(eout(), "wisp: warning: skipping %s: %s\n",
 			a->name, why(r, a));
 		return 1;
 	}
-	fprintf(err_out ? err_out : stderr, "wisp: error: cannot attach %s: %s\n",
+	fprintf(eout(), "wisp: error: cannot attach %s: %s\n",
 		a->name, why(r, a));
 	return r;
 }

@@ -205,14 +205,9 @@ bool provider_list_match(const struct provider *p, const char *pattern, const ch
 
 /* ------------------------------------------------------ attach */
 
-static FILE *errf(void)
-{
-	return err_out ? err_out : stderr;
-}
-
 static int attach_fail(struct attach *a, const char *what, int cpu, int err)
 {
-	fprintf(errf(), "wisp: error: cannot attach %s: %s on CPU %d: %s%s\n",
+	fprintf(eout(), "wisp: error: cannot attach %s: %s on CPU %d: %s%s\n",
 		a->name, what, cpu, strerror(-err),
 		err == -EACCES || err == -EPERM ? " (need root)" : "");
 	provider_close_fds(a);
@@ -229,7 +224,7 @@ int provider_perf_open(struct attach *a, int progfd, struct perf_event_attr *att
 	int *cpus = xalloc(max * sizeof(int));
 	int n = ncpus_online_list(cpus, max);
 	if (n <= 0) {
-		fprintf(errf(), "wisp: error: cannot attach %s: no online CPUs: %s\n",
+		fprintf(eout(), "wisp: error: cannot attach %s: no online CPUs: %s\n",
 			a->name, n < 0 ? strerror(-n) : "none listed");
 		return n < 0 ? n : -ENODEV;
 	}
@@ -254,7 +249,7 @@ static void close_fd(int fd)
 {
 	/* Linux closes the fd even when close() says EINTR */
 	if (close(fd) < 0 && errno != EINTR)
-		fprintf(errf(), "wisp: warning: cannot close perf event fd %d: %s\n",
+		fprintf(eout(), "wisp: warning: cannot close perf event fd %d: %s\n",
 			fd, strerror(errno));
 }
 
@@ -461,7 +456,7 @@ static void remove_stale(const char *file)
 	for (int i = 0; i < dead.n; i++) {
 		int r = write_str(path, xprintf("-:%s\n", (char *)dead.v[i]));
 		if (r < 0)
-			fprintf(errf(), "wisp: warning: cannot remove %s left by an earlier wisp: %s\n",
+			fprintf(eout(), "wisp: warning: cannot remove %s left by an earlier wisp: %s\n",
 				(char *)dead.v[i], strerror(-r));
 	}
 }
@@ -516,7 +511,7 @@ void provider_dyn_remove(struct attach *a)
 				   ? "kprobe_events" : "uprobe_events";
 	int r = write_str(xprintf("%s/%s", tracefs_dir(), file), xprintf("-:%s\n", a->tfs_event));
 	if (r < 0)
-		fprintf(errf(), "wisp: warning: cannot remove %s from %s: %s\n",
+		fprintf(eout(), "wisp: warning: cannot remove %s from %s: %s\n",
 			a->tfs_event, file, strerror(-r));
 	a->tfs_event = NULL;
 }

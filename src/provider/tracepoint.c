@@ -13,11 +13,6 @@
 #include <string.h>
 #include "compat.h"
 
-static bool has_wild(const char *s)
-{
-	return strpbrk(s, "*?") != NULL;
-}
-
 static void push_event(struct probe *p, const char *cat, const char *name,
 		       struct loc loc, struct vec *out)
 {
@@ -70,28 +65,19 @@ static void expand(struct probe *p, const char *rest, struct loc loc, struct vec
 static int attach_syscall(struct attach *a, int progfd)
 {
 	struct probe *pr = a->probe;
-	bool first = true;
-	for (int i = 0; pr->attaches.v[i] != a; i++)
-		first &= !((struct attach *)pr->attaches.v[i])->dispatched;
-	if (first) {
-		const char *ev = pr->sysid.ctype;
-		struct tp_format *raw = tp_format_read("raw_syscalls", ev);
-		if (!raw) {
-			fprintf(err_out ? err_out : stderr, "wisp: error: cannot attach %s: "
-				"no raw_syscalls:%s: %s\n", a->name, ev, strerror(errno));
-			return -ENOENT;
-		}
-		struct perf_event_attr attr = provider_tp_attr(raw->id);
+	if (!pr->sysopen) {
+		struct perf_event_attr attr = provider_tp_attr(pr->sysraw->id);
 		int r = provider_perf_open(a, progfd, &attr, false);
 		if (r < 0)
 			return r;
+		pr->sysopen = true;
 	}
 	char name[WISP_STRLEN] = {0};
 	snprintf(name, sizeof(name), "%s", a->name);
 	uint32_t key = (uint32_t)(a->sysnr - pr->sysmap->sysbase);
 	int r = bpf_map_update(pr->sysmap->fd, &key, name, BPF_ANY);
 	if (r < 0) {
-		fprintf(err_out ? err_out : stderr, "wisp: error: cannot attach %s: %s\n",
+		fprintf(eout(), "wisp: error: cannot attach %s: %s\n",
 			a->name, strerror(-r));
 		return r;
 	}
@@ -122,7 +108,7 @@ static void print_fields(const char *cat, const char *name)
 {
 	struct tp_format *fmt = tp_format_read(cat, name);
 	if (!fmt) {
-		fprintf(err_out ? err_out : stderr,
+		fprintf(eout(),
 			"wisp: warning: cannot read the format of tracepoint %s:%s: %s\n",
 			cat, name, strerror(errno));
 		return;
@@ -161,7 +147,7 @@ static void list(const char *pattern, bool verbose)
 	struct vec found = {0};
 	int r = tp_list(cat, name, &found);
 	if (r < 0) {
-		fprintf(err_out ? err_out : stderr,
+		fprintf(eout(),
 			"wisp: error: cannot list the tracepoints in %s/events: %s\n",
 			tracefs_dir(), strerror(-r));
 		return;

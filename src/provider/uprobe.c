@@ -28,16 +28,6 @@
 #include <unistd.h>
 #include "compat.h"
 
-static FILE *errf(void)
-{
-	return err_out ? err_out : stderr;
-}
-
-static bool has_wild(const char *s)
-{
-	return strpbrk(s, "*?[") != NULL;
-}
-
 /* PATH:SYM -> the ELF file, opened; error_at when either part is wrong. */
 static struct elf *open_target(const char *prov, const char *rest, struct loc loc,
 			       const char **path, const char **sym)
@@ -75,7 +65,7 @@ static void push(struct probe *p, const char *prov, struct elf *e, const char *p
 {
 	if (elf_machine(e) == EM_ARM && (vaddr & 1)) {
 		if (wild) {
-			fprintf(errf(), "wisp: warning: skipping %s:%s:%s: Thumb code cannot be "
+			fprintf(eout(), "wisp: warning: skipping %s:%s:%s: Thumb code cannot be "
 				"uprobed (only ARM-mode code)\n", prov, path, func);
 			return;
 		}
@@ -182,7 +172,7 @@ int provider_uprobe_attach(struct attach *a, int progfd)
 	if (!provider_force_tracefs())
 		type = provider_pmu("uprobe", "retprobe", &bit);
 	if (type >= 0 && a->ref_ctr && provider_pmu("uprobe", "ref_ctr_offset", &rbit) < 0) {
-		fprintf(errf(), "wisp: error: cannot attach %s: its semaphore needs the uprobe "
+		fprintf(eout(), "wisp: error: cannot attach %s: its semaphore needs the uprobe "
 			"PMU's ref_ctr_offset (Linux 4.20 or later)\n", a->name);
 		return -EOPNOTSUPP;
 	}
@@ -214,10 +204,10 @@ int provider_uprobe_attach(struct attach *a, int progfd)
 	if (r >= 0)
 		return 0;
 	if (a->optional) {
-		fprintf(errf(), "wisp: warning: skipping %s: %s\n", a->name, why(r));
+		fprintf(eout(), "wisp: warning: skipping %s: %s\n", a->name, why(r));
 		return 1;
 	}
-	fprintf(errf(), "wisp: error: cannot attach %s: %s\n", a->name, why(r));
+	fprintf(eout(), "wisp: error: cannot attach %s: %s\n", a->name, why(r));
 	return r;
 }
 
@@ -240,7 +230,7 @@ static void list(const char *pattern, bool verbose)
 	const char *path = elf_find(name, opt_pid, err, sizeof(err));
 	struct elf *e = path ? elf_open(path, err, sizeof(err)) : NULL;
 	if (!e) {
-		fprintf(errf(), "wisp: error: %s\n", err);
+		fprintf(eout(), "wisp: error: %s\n", err);
 		return;
 	}
 	struct vec syms = {0};

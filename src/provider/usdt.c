@@ -444,7 +444,7 @@ static void list(const char *pattern, bool verbose)
 {
 	const char *rest, *file, *prov = "*", *name = "*", *path;
 	char err[512];
-	FILE *ef = err_out ? err_out : stderr;
+	FILE *ef = eout();
 	(void)verbose;
 	if (!pattern || provider_find(pattern, &rest) != &prov_usdt || !*rest)
 		return;
