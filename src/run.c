@@ -1191,7 +1191,8 @@ static void attach_all(struct prog *p)
 			done++;
 		}
 		if (!done && pr->attaches.n)
-			fatal("no attach point of probe %s could be attached", prog_title(pr->progs.v[0]));
+			error_at(((struct attach *)pr->attaches.v[0])->loc,
+				 "no attach point of probe %s could be attached", prog_title(pr->progs.v[0]));
 	}
 	note("attached %d probe%s", attached.n, attached.n == 1 ? "" : "s");
 }

@@ -202,15 +202,9 @@ static int attach(struct attach *a, int progfd)
 	if (!provider_force_tracefs())
 		type = provider_pmu("kprobe", "retprobe", &bit);
 	if (type >= 0) {
-		struct perf_event_attr attr = {0};
-		attr.size = sizeof(attr);
-		attr.type = type;
-		attr.config = a->ret ? 1ull << bit : 0;
+		struct perf_event_attr attr = provider_event_attr(type, a->ret ? 1ull << bit : 0);
 		attr.kprobe_func = a->func ? (uint64_t)(uintptr_t)a->func : 0;
 		attr.probe_offset = a->off;
-		attr.sample_period = 1;
-		attr.wakeup_events = 1;
-		attr.disabled = 1;
 		r = provider_perf_try(a, progfd, &attr, -1);
 	} else {
 		const char *def = a->func ? (a->off ? xprintf("%s+%llu", a->func,
@@ -218,25 +212,13 @@ static int attach(struct attach *a, int progfd)
 					  : xprintf("0x%llx", (unsigned long long)a->off);
 		r = provider_dyn_create(a, "kprobe_events", a->ret ? 'r' : 'p', def);
 		if (r == -ENOENT && a->tfs_event == NULL && access(xprintf("%s/kprobe_events",
-				tracefs_dir()), F_OK) < 0) {
-			fprintf(eout(),
-				"wisp: error: cannot attach %s: this kernel has no kprobes "
-				"(no kprobe PMU, no kprobe_events in %s)\n", a->name, tracefs_dir());
-			return r;
-		}
+				tracefs_dir()), F_OK) < 0)
+			error_at(a->loc, "cannot attach %s: this kernel has no kprobes "
+				 "(no kprobe PMU, no kprobe_events in %s)", a->name, tracefs_dir());
 		if (r >= 0)
 			r = provider_dyn_open(a, progfd, r, -1);
 	}
-	if (r >= 0)
-		return 0;
-	if (a->optional) {
-		fprintf(eout(), "wisp: warning: skipping %s: %s\n",
-			a->name, why(r, a));
-		return 1;
-	}
-	fprintf(eout(), "wisp: error: cannot attach %s: %s\n",
-		a->name, why(r, a));
-	return r;
+	return provider_attach_end(a, r, why(r, a));
 }
 
 /* -l kprobe:vfs_* (main.c passes "kprobe:GLOB"). Return probes are not

@@ -516,13 +516,14 @@ void provider_dyn_remove(struct attach *a)
 	a->tfs_event = NULL;
 }
 
-/* The perf event of tracepoint id, disabled until perf_attach_bpf. */
-struct perf_event_attr provider_tp_attr(uint64_t id)
+/* A perf event for a BPF program: tracepoint id (PERF_TYPE_TRACEPOINT),
+ * or a kprobe/uprobe PMU's; disabled until perf_attach_bpf. */
+struct perf_event_attr provider_event_attr(uint32_t type, uint64_t config)
 {
 	struct perf_event_attr attr = {0};
 	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_TRACEPOINT;
-	attr.config = id;
+	attr.type = type;
+	attr.config = config;
 	attr.sample_period = 1;
 	attr.sample_type = PERF_SAMPLE_RAW;
 	attr.wakeup_events = 1;
@@ -533,9 +534,23 @@ struct perf_event_attr provider_tp_attr(uint64_t id)
 /* A tracepoint perf event on the entry provider_dyn_create made. */
 int provider_dyn_open(struct attach *a, int progfd, int id, int pid)
 {
-	struct perf_event_attr attr = provider_tp_attr(id);
+	struct perf_event_attr attr = provider_event_attr(PERF_TYPE_TRACEPOINT, id);
 	int r = provider_perf_try(a, progfd, &attr, pid);
 	if (r < 0)
 		provider_dyn_remove(a);
 	return r;
+}
+
+/* How a kprobe's or uprobe's attach ends: 0 when made; a wildcard's match
+ * the kernel refused is a warning (1: skipped); else an error at the
+ * probe's spec, with why. */
+int provider_attach_end(struct attach *a, int r, const char *why)
+{
+	if (r >= 0)
+		return 0;
+	if (a->optional) {
+		fprintf(eout(), "wisp: warning: skipping %s: %s\n", a->name, why);
+		return 1;
+	}
+	error_at(a->loc, "cannot attach %s: %s", a->name, why);
 }

@@ -66,7 +66,7 @@ static int attach_syscall(struct attach *a, int progfd)
 {
 	struct probe *pr = a->probe;
 	if (!pr->sysopen) {
-		struct perf_event_attr attr = provider_tp_attr(pr->sysraw->id);
+		struct perf_event_attr attr = provider_event_attr(PERF_TYPE_TRACEPOINT, pr->sysraw->id);
 		int r = provider_perf_open(a, progfd, &attr, false);
 		if (r < 0)
 			return r;
@@ -99,7 +99,7 @@ static int attach(struct attach *a, int progfd)
 		a->nfds = 1;
 		return 0;
 	}
-	struct perf_event_attr attr = provider_tp_attr(a->fmt->id);
+	struct perf_event_attr attr = provider_event_attr(PERF_TYPE_TRACEPOINT, a->fmt->id);
 	return provider_perf_open(a, progfd, &attr, false);
 }
 

@@ -171,23 +171,16 @@ int provider_uprobe_attach(struct attach *a, int progfd)
 	int pid = opt_pid > 0 ? opt_pid : -1;
 	if (!provider_force_tracefs())
 		type = provider_pmu("uprobe", "retprobe", &bit);
-	if (type >= 0 && a->ref_ctr && provider_pmu("uprobe", "ref_ctr_offset", &rbit) < 0) {
-		fprintf(eout(), "wisp: error: cannot attach %s: its semaphore needs the uprobe "
-			"PMU's ref_ctr_offset (Linux 4.20 or later)\n", a->name);
-		return -EOPNOTSUPP;
-	}
+	if (type >= 0 && a->ref_ctr && provider_pmu("uprobe", "ref_ctr_offset", &rbit) < 0)
+		error_at(a->loc, "cannot attach %s: its semaphore needs the uprobe PMU's "
+			 "ref_ctr_offset (Linux 4.20 or later)", a->name);
 	if (type >= 0) {
-		struct perf_event_attr attr = {0};
-		attr.size = sizeof(attr);
-		attr.type = type;
-		attr.config = a->ret ? 1ull << bit : 0;
+		uint64_t config = a->ret ? 1ull << bit : 0;
 		if (a->ref_ctr)
-			attr.config |= a->ref_ctr << rbit;
+			config |= a->ref_ctr << rbit;
+		struct perf_event_attr attr = provider_event_attr(type, config);
 		attr.uprobe_path = (uint64_t)(uintptr_t)a->path;
 		attr.probe_offset = a->off;
-		attr.sample_period = 1;
-		attr.wakeup_events = 1;
-		attr.disabled = 1;
 		r = provider_perf_try(a, progfd, &attr, pid);
 	} else {
 		if (strpbrk(a->path, " \t\n"))
@@ -201,14 +194,7 @@ int provider_uprobe_attach(struct attach *a, int progfd)
 		if (r >= 0)
 			r = provider_dyn_open(a, progfd, r, pid);
 	}
-	if (r >= 0)
-		return 0;
-	if (a->optional) {
-		fprintf(eout(), "wisp: warning: skipping %s: %s\n", a->name, why(r));
-		return 1;
-	}
-	fprintf(eout(), "wisp: error: cannot attach %s: %s\n", a->name, why(r));
-	return r;
+	return provider_attach_end(a, r, why(r));
 }
 
 void provider_uprobe_detach(struct attach *a)

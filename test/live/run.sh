@@ -1336,7 +1336,9 @@ t_kprobe_unavailable() {
 	fi
 	w 10 -e 'kprobe:vfs_read { @ = count(); }'
 	rc_is 1 || return 1
-	grep -q 'this kernel has no kprobes' "$C/err" || { fail "no clear error: $(tr '\n' '|' <"$C/err")"; return 1; }
+	grep -q '^stdin:1:1: error: cannot attach kprobe:vfs_read: this kernel has no kprobes' "$C/err" ||
+		{ fail "no clear error at the probe: $(tr '\n' '|' <"$C/err")"; return 1; }
+	grep -q '^\^~' "$C/err" || { fail "no caret line: $(tr '\n' '|' <"$C/err")"; return 1; }
 	# nor does -l offer any
 	w 10 -l 'kprobe:*'
 	rc_is 0 || return 1

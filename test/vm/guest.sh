@@ -722,6 +722,17 @@ t_kprobe_stale_tracefs() {
 	! grep -q wisp_ "$KE" || fail "the next run left '$(oneline "$KE")'"
 }
 
+# a function the kernel does not have: the error points at the probe
+t_kprobe_error() {
+	need_kprobes || return
+	w -e 'BEGIN { }
+kprobe:no_such_function_xyz { @ = count(); }'
+	rc_is 1 || return 1
+	grep -q '^stdin:2:1: error: cannot attach kprobe:no_such_function_xyz: no kernel function of that name' "$C/err" ||
+		{ fail "no error at 2:1: $(oneline "$C/err")"; return 1; }
+	grep -q '^\^~' "$C/err" || fail "no caret line: $(oneline "$C/err")"
+}
+
 # -l lists the functions a kprobe wildcard would match
 t_kprobe_list() {
 	need_kprobes || return
@@ -752,7 +763,7 @@ CASES="kprobe_count kretprobe_count kprobe_arg kretprobe_retval kprobe_wildcard 
 	tp_args tp_printf tp_hist tp_lhist tp_aggregations
 	raw_syscalls_args raw_syscalls_hist raw_syscalls_lhist
 	arith arith_div printf_values printf_long cleanup_sigint cleanup_sigterm_tracefs
-	kprobe_syscall_entry kprobe_reg kprobe_stale_tracefs kprobe_list uprobe_thumb"
+	kprobe_syscall_entry kprobe_reg kprobe_stale_tracefs kprobe_list kprobe_error uprobe_thumb"
 [ $# -gt 0 ] && CASES="$*"
 
 npass=0 nfail=0 nskip=0
