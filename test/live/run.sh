@@ -361,6 +361,41 @@ t_tp_wildcard() {
 " "$C/out"
 }
 
+# 16 or more syscalls:* tracepoints without args run as one program on
+# raw_syscalls (about 20 more for syscalls newer than wisp's headers, not
+# one per tracepoint), and count exactly what the per-syscall ones would
+t_tp_syscalls_dispatch() {
+	need_tracefs syscalls/sys_enter_getppid raw_syscalls/sys_enter || return
+	local n progs
+	n=$(tp_count syscalls 'sys_enter_*')
+	[ "$n" -ge 16 ] || { why="only $n syscalls:sys_enter_* tracepoints"; return 77; }
+	progs=$("$WISP" -d -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }' 2>/dev/null | grep -c '^probe tracepoint')
+	[ "$progs" -ge 1 ] && [ "$progs" -lt 64 ] ||
+		{ fail "expected one program for the $n syscalls (plus a few newer than the headers), got $progs"; return 1; }
+	w 30 -c "$WORKLOAD getppid 4321 1" -e \
+		'tracepoint:syscalls:sys_enter_* /pid == cpid/ { @[probe] = count(); }
+		 tracepoint:syscalls:sys_exit_* /pid == cpid/ { @x = count(); }'
+	rc_is 0 && no_stderr || return 1
+	grep -qx '@\[tracepoint:syscalls:sys_enter_getppid\]: 4321' "$C/out" ||
+		{ fail "expected '@[tracepoint:syscalls:sys_enter_getppid]: 4321' in: $(tr '\n' '|' <"$C/out")"; return 1; }
+	head -n 1 "$C/out" | grep -qx "Attaching $((2 * n)) probes..." ||
+		fail "expected 'Attaching $((2 * n)) probes...', got '$(head -n 1 "$C/out")'"
+}
+
+# 64-bit integer keys print signed, whatever their type, as in bpftrace
+# (@[retval] of a kretprobe shows -14, not 18446744073709551602)
+t_key_signed() {
+	w 10 -e 'BEGIN { @a[(uint64)-2] = count(); @b[(uint32)-2] = count(); @c[(int64)-3, (uint64)-4] = count(); exit(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 1 probe...
+
+
+@a[-2]: 1
+@b[4294967294]: 1
+@c[-3, -4]: 1
+" "$C/out"
+}
+
 t_tp_ply_spelling() {
 	need_tracefs syscalls/sys_enter_getppid || return
 	w 20 -c "$WORKLOAD getppid 777 1" -e \
@@ -1219,6 +1254,23 @@ t_uprobe_wildcard_func() {
 " "$C/out"
 }
 
+# `probe` holds the whole name however long the path: two functions of a
+# file under a deep directory stay two keys (64 bytes would cut them)
+t_uprobe_long_path() {
+	need_pmu uprobe || return
+	local d=$T/a_directory_name_long_enough/to_push_the_probe_name/past_sixty_four_bytes
+	mkdir -p "$d" && cp "$WORKLOAD" "$d/workload" || { fail "cannot copy the workload"; return 1; }
+	w 20 -c "$d/workload calls 5" -e \
+		"uprobe:$d/workload:wl_* /pid == cpid/ { @[probe] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@[uprobe:$d/workload:wl_add3]: 5
+@[uprobe:$d/workload:wl_many]: 5
+" "$C/out"
+}
+
 # By address (the symbol's, as nm prints it) and by symbol+offset
 t_uprobe_address() {
 	need_pmu uprobe || return
@@ -1349,7 +1401,8 @@ t_kprobe_unavailable() {
 
 CASES=(
 	begin_exit end_probe quiet exit_code map_read_before_assign compile_error error_field error_file
-	tp_openat_user_string tp_exec_kernel_string tp_char_array tp_wildcard tp_ply_spelling tp_probe_builtin
+	tp_openat_user_string tp_exec_kernel_string tp_char_array tp_wildcard tp_syscalls_dispatch key_signed
+	tp_ply_spelling tp_probe_builtin
 	count_exact aggregations hist_large
 	printf_specifiers printf_event_values buf_r buf_variable_length strftime_time
 	strings join_argv
@@ -1359,7 +1412,7 @@ CASES=(
 	output_file buffering list list_verbose debug_dump dry_run verifier_error no_privilege index
 	lost_events lost_events_c
 	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
-	uprobe_args uretprobe_retval uprobe_sarg uprobe_wildcard_func uprobe_address uprobe_library uprobe_tracefs
+	uprobe_args uretprobe_retval uprobe_sarg uprobe_wildcard_func uprobe_long_path uprobe_address uprobe_library uprobe_tracefs
 	uprobe_p_pid usdt uprobe_errors kprobe_unavailable
 )
 [ $# -gt 0 ] && CASES=("$@")
