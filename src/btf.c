@@ -53,17 +53,6 @@ struct btf {
 	int ptr_size;		/* bytes of a pointer, found lazily */
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ------------------------------------------------------------ reading */
 
 static uint32_t rd32(const struct btf *b, const uint8_t *p)

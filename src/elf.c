@@ -28,17 +28,6 @@ struct elf {
 	unsigned phnum, phentsize, shnum, shentsize, shstrndx;
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ------------------------------------------------------------ reading */
 
 /* n bytes at p as an unsigned number in the file's byte order */

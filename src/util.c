@@ -4,6 +4,7 @@
  * goes at once (arena_reset), which keeps the stages simple and lets the
  * fuzzer compile millions of programs without leaking. */
 #include "wisp.h"
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,16 @@ void vec_push(struct vec *v, void *p)
 
 /* '*' matches any run, '?' one character; no classes (tracepoint and
  * symbol names never need them). Iterative with one backtrack point. */
+/* A one-line reason into a caller's buffer (err may be NULL). */
+void say(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 bool has_wild(const char *s)
 {
 	return strpbrk(s, "*?") != NULL;

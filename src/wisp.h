@@ -44,6 +44,8 @@ void vec_push(struct vec *v, void *p);
 
 bool glob_match(const char *pat, const char *s);	/* '*' and '?' */
 bool has_wild(const char *s);	/* does s use them? */
+/* a one-line reason into err[errlen] (err may be NULL): the readers' errors */
+void say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* --------------------------------------------------------------- error.c */
 
