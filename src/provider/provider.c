@@ -382,8 +382,34 @@ static bool read_line(const char *path, char *buf, size_t size)
 
 /* The type number of a dynamic PMU, and the config bit of the format
  * named fmt ("retprobe" is "config:0", "ref_ctr_offset" "config:32-63");
- * -1 when the PMU (or that format) does not exist. */
+ * -1 when the PMU (or that format) does not exist. Read once: a wildcard
+ * attaches hundreds of probes. */
+static int pmu_read(const char *pmu, const char *fmt, int *bit);
+
 int provider_pmu(const char *pmu, const char *fmt, int *bit)
+{
+	static struct {
+		const char *pmu, *fmt;
+		int type, bit;
+	} seen[4];
+	static int nseen;
+	for (int i = 0; i < nseen; i++)
+		if (!strcmp(seen[i].pmu, pmu) && !strcmp(seen[i].fmt, fmt ? fmt : "")) {
+			*bit = seen[i].bit;
+			return seen[i].type;
+		}
+	int b = 0, type = pmu_read(pmu, fmt, &b);
+	if (nseen < 4) {	/* pmu and fmt are the callers' literals */
+		seen[nseen].pmu = pmu;
+		seen[nseen].fmt = fmt ? fmt : "";
+		seen[nseen].type = type;
+		seen[nseen++].bit = b;
+	}
+	*bit = b;
+	return type;
+}
+
+static int pmu_read(const char *pmu, const char *fmt, int *bit)
 {
 	char buf[64];
 	if (!read_line(xprintf("/sys/bus/event_source/devices/%s/type", pmu), buf, sizeof(buf)))
