@@ -661,6 +661,7 @@ t_kprobe_syscall_entry() {
 	case $(uname -m) in
 	x86_64) fn=__x64_sys_read ;;
 	aarch64) fn=__arm64_sys_read ;;
+	mips*) skip "the MIPS kernels here crash in a kprobe's single-step on sys_read, called straight from syscall entry (a kernel bug: 2 crashed boots in one CI run)"; return ;;
 	*) fn=sys_read ;;
 	esac
 	grep -q " $fn\$" /proc/kallsyms || { skip "no $fn in /proc/kallsyms"; return; }
