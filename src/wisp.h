@@ -482,6 +482,15 @@ struct attach {
 	bool dispatched;	/* a syscall served by its probe's sysmap program ... */
 	int sysnr;		/* ... under this number */
 	struct loc loc;		/* the spec it came from */
+	/* typed arguments from BTF (kfunc, rawtracepoint; kprobe args by name) */
+	struct btf *btf;	/* where proto lives: vmlinux's or a module's BTF */
+	int proto;		/* its FUNC_PROTO id; 0 = none known */
+	int proto_skip;		/* leading parameters that are not the probe's
+				   (a raw tracepoint's `void *__data`) */
+	/* kfunc/kretfunc: what the load needs (BPF_PROG_TYPE_TRACING) */
+	int btf_id;		/* attach_btf_id: the FUNC's id */
+	int btf_obj_fd;		/* a module's BTF object fd, 0 for vmlinux */
+	int attach_type;	/* BPF_TRACE_FENTRY / BPF_TRACE_FEXIT */
 };
 
 /* A USDT argument as the note's spec describes it ("-4@%edi", "8@-8(%rbp)",
@@ -508,6 +517,8 @@ enum {
 	PC_RET = 2,		/* a return probe: retval */
 	PC_USER = 4,		/* the probed code runs in user space */
 	PC_USDT = 8,		/* argN are the USDT note's arguments */
+	PC_CTXARGS = 16,	/* the context is a u64 array of the arguments
+				   (kfunc, rawtracepoint): argN is ctx[N] */
 };
 
 struct provider {
@@ -557,7 +568,8 @@ void provider_uprobe_detach(struct attach *a);
 
 extern const struct provider prov_begin, prov_end, prov_tracepoint,
 	prov_interval, prov_profile, prov_software,
-	prov_kprobe, prov_kretprobe, prov_uprobe, prov_uretprobe, prov_usdt;
+	prov_kprobe, prov_kretprobe, prov_uprobe, prov_uretprobe, prov_usdt,
+	prov_kfunc, prov_kretfunc, prov_rawtracepoint;
 
 /* ---------------------------------------------------------------- elf.c
  * wisp's own ELF reader: what uprobes and USDT need of an executable or a
@@ -588,6 +600,8 @@ int elf_symbols(struct elf *e, struct vec *out);
 /* A virtual address -> its offset in the file, through the PT_LOAD segment
  * that holds it; false when none does. */
 bool elf_vaddr_off(const struct elf *e, uint64_t vaddr, uint64_t *off);
+/* The reverse: a file offset -> the virtual address it is loaded at. */
+bool elf_off_vaddr(const struct elf *e, uint64_t off, uint64_t *vaddr);
 /* The .note.stapsdt notes, as struct usdt_note *; how many, or -1. */
 int elf_usdt_notes(struct elf *e, struct vec *out);
 /* Where uprobe:NAME:... lives: an absolute or relative path as is; a name
@@ -633,6 +647,53 @@ int btf_array(struct btf *b, int id, int *elem_type, int *nelems);	/* ARRAY: 0; 
  * the return type (0 = void). 0, or -1 when there is no such function. */
 int btf_func_proto(struct btf *b, const char *func, struct vec *param_names,
 		   struct vec *param_types_as_intptr, int *ret_type);
+
+/* Split BTF (a module's: its ids and strings continue base's) on top of
+ * base; ids below base's count are base's. */
+struct btf *btf_open_split(const char *path, struct btf *base, char *err, size_t errlen);
+struct btf *btf_parse_split(const void *data, size_t size, struct btf *base, char *err,
+			    size_t errlen);
+int btf_count(struct btf *b);	/* ids 0 .. count-1 (base's included) */
+/* The running kernel's BTF, opened on first use (a program that needs no
+ * types never reads it): /sys/kernel/btf/vmlinux. NULL when the kernel has
+ * none; btf_kernel_error() then says why in one line. */
+struct btf *btf_kernel(void);
+const char *btf_kernel_error(void);
+/* A module's BTF (/sys/kernel/btf/MOD, split on vmlinux's), opened once;
+ * NULL when absent. */
+struct btf *btf_module(const char *mod);
+/* A named type (or FUNC) of that kind in vmlinux, then in each module's
+ * BTF: its id, and *where the BTF it is in. -1 when none has it. */
+int btf_kernel_find(const char *name, int kind, struct btf **where);
+/* The fd of a module's BTF object in the kernel (for attach_btf_obj_fd),
+ * found by name through BPF_BTF_GET_NEXT_ID; -errno when not found. */
+int btf_module_fd(const char *mod);
+
+/* --------------------------------------------------------------- cdecl.c
+ * C struct, union, enum and typedef declarations written in a script (as
+ * bpftrace tools carry them for kernels without BTF), laid out by the C
+ * ABI of a target with the given word size (4 or 8) and byte order, and
+ * returned as BTF, so the rest of wisp sees one kind of type whatever its
+ * source. decls are the spans of cur_src that parse() found to hold
+ * declarations; errors go through error_at(). NULL when n == 0. */
+struct btf *cdecl_parse(const struct loc *decls, int n, int word, bool big_endian);
+
+/* ----------------------------------------------------------------- sym.c
+ * Symbols for addresses: the kernel's from /proc/kallsyms, read on first
+ * use; a process's from the ELF symbol tables of the files it maps. */
+/* Kernel: the symbol holding addr and the offset into it; NULL if none. */
+const char *ksym_lookup(uint64_t addr, uint64_t *off);
+bool ksym_addr(const char *name, uint64_t *addr);	/* kaddr("name") */
+/* Which file the kernel reads (tests point it at a fixture); resets. */
+void ksym_set_path(const char *path);
+/* User: the function holding addr in process pid, the offset into it and
+ * the file it is in; NULL if unknown (*file may still be set). */
+const char *usym_lookup(int pid, uint64_t addr, uint64_t *off, const char **file);
+/* Read pid's mappings now (/proc/PID/maps) so that its addresses can be
+ * resolved after it exits; cheap when already read. */
+void usym_note_pid(int pid);
+/* Forget pid's mappings (it exec'd): the next lookup reads them again. */
+void usym_forget_pid(int pid);
 
 /* ------------------------------------------------------ arch/
  * One table per architecture (chosen at configure time). */

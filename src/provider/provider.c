@@ -27,6 +27,7 @@ const struct provider *const providers[] = {
 	&prov_begin, &prov_end, &prov_tracepoint,
 	&prov_interval, &prov_profile, &prov_software,
 	&prov_kprobe, &prov_kretprobe, &prov_uprobe, &prov_uretprobe, &prov_usdt,
+	&prov_kfunc, &prov_kretfunc, &prov_rawtracepoint,
 	NULL,
 };
 
