@@ -663,3 +663,17 @@ const char *elf_find(const char *name, int pid, char *err, size_t errlen)
 	    pid > 0 ? xprintf("the files mapped by process %d, ", pid) : "");
 	return NULL;
 }
+
+bool elf_off_vaddr(const struct elf *e, uint64_t off, uint64_t *vaddr)
+{
+	for (unsigned i = 0; i < e->phnum; i++) {
+		const uint8_t *p = e->p + e->phoff + (uint64_t)i * e->phentsize;
+		uint64_t fo = FIELD(e, p, Phdr, p_offset), filesz = FIELD(e, p, Phdr, p_filesz);
+		/* the bytes past filesz are zeroes in memory, not the file's */
+		if (FIELD(e, p, Phdr, p_type) == PT_LOAD && off >= fo && off - fo < filesz) {
+			*vaddr = off - fo + FIELD(e, p, Phdr, p_vaddr);
+			return true;
+		}
+	}
+	return false;
+}

@@ -792,6 +792,41 @@ START_TEST(find_missing)
 }
 END_TEST
 
+/* ------------------------------------------------------------ elf_off_vaddr */
+
+/* File offset -> address: the reverse of elf_vaddr_off in both segments,
+ * a round trip for every symbol in the file, and nothing for the bytes no
+ * PT_LOAD maps (the section headers at the end of the file). */
+START_TEST(off_vaddr)
+{
+	for (int i = 0; i < NFIX; i++) {
+		const struct fixture *f = &fixtures[i];
+		struct elf *e = open_fx(f->file);
+		uint64_t va = 0, off, add = f->add & ~(uint64_t)1;
+		ck_assert_msg(elf_off_vaddr(e, add - f->text_va, &va) && va == add, "%s", f->file);
+		ck_assert(elf_off_vaddr(e, 0, &va) && va == f->text_va);
+		ck_assert_msg(elf_off_vaddr(e, f->global - f->data_va + f->data_off, &va) &&
+			      va == f->global, "%s: fx_global", f->file);
+		struct vec syms = {0};
+		ck_assert_int_gt(elf_symbols(e, &syms), 0);
+		for (int k = 0; k < syms.n; k++) {
+			const struct elf_sym *s = syms.v[k];
+			if (!elf_vaddr_off(e, s->addr, &off))
+				continue;	/* .bss, or past the end of a segment */
+			ck_assert_msg(elf_off_vaddr(e, off, &va) && va == s->addr, "%s: %s", f->file,
+				      s->name);
+		}
+		struct stat st;
+		ck_assert_int_eq(stat(xprintf(FIXDIR "%s", f->file), &st), 0);
+		va = 12345;
+		ck_assert_msg(!elf_off_vaddr(e, st.st_size - 1, &va), "%s: last byte", f->file);
+		ck_assert(!elf_off_vaddr(e, UINT64_MAX, &va));
+		ck_assert_uint_eq(va, 12345);
+		elf_close(e);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("elf");
@@ -803,6 +838,7 @@ int main(void)
 	tcase_add_test(tc, vaddr_off);
 	tcase_add_test(tc, usdt_notes);
 	tcase_add_test(tc, prelinked);
+	tcase_add_test(tc, off_vaddr);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
 	tcase_set_timeout(tc, 60);
