@@ -45,6 +45,8 @@ const char *op_str(enum op op)
 	case OP_NEG: return "-";
 	case OP_NOT: return "!";
 	case OP_BNOT: return "~";
+	case OP_DEREF: return "*";
+	case OP_ADDR: return "&";
 	}
 	return "?";
 }
@@ -134,6 +136,7 @@ static void head(FILE *f, struct node *n)
 		if (n->name)
 			fprintf(f, " (%s)", n->name);
 		break;
+	case N_OFFSETOF: fprintf(f, "offsetof (%s, %s)", n->name, n->str); break;
 	case N_ASSIGN: fprintf(f, "assign %s=", op_str(n->op)); break;
 	case N_INCDEC:
 		fprintf(f, "%s %s", n->post ? "post" : "pre", n->op == OP_ADD ? "++" : "--");

@@ -136,12 +136,17 @@ static uint32_t kernel_version(void)
 }
 
 int bpf_prog_load(enum bpf_prog_type type, const struct bpf_insn *insn, int n,
-		  const char *name, char *log, size_t log_size)
+		  const char *name, char *log, size_t log_size, const struct attach *tr)
 {
 	static const char license[] = "GPL";
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = type;
+	if (tr) {	/* fentry/fexit: what the program attaches to */
+		attr.expected_attach_type = tr->attach_type;
+		attr.attach_btf_id = tr->btf_id;
+		attr.attach_btf_obj_fd = tr->btf_obj_fd;
+	}
 	attr.insns = ptr64(insn);
 	attr.insn_cnt = n;
 	attr.license = ptr64(license);

@@ -31,6 +31,7 @@ static int sysname_slot;	/* ... keeps its array entry's address here */
 static uint64_t start_ns;	/* for elapsed */
 
 static int gen_int(struct node *n);
+static int gen_stack(struct node *n);
 static void gen_store(struct node *n, int off, struct type *dt);
 static void stmt(struct node *n);
 static void block(struct node *b);
@@ -652,6 +653,24 @@ static int usdt_arg(const struct usdt_arg *u)
 	return r;
 }
 
+/* argK of a probe whose context is an array of u64 arguments (kfunc,
+ * raw tracepoints) */
+static int ctx_arg(int k)
+{
+	int r = ralloc();
+	e_ldx(A, BPF_DW, r, R6, k * 8);
+	return r;
+}
+
+/* How many arguments AT's function has (kretfunc's retval follows them) */
+static int proto_nargs(void)
+{
+	struct vec names = { 0 }, types = { 0 };
+	if (!AT->proto || btf_proto_params(AT->btf, AT->proto, &names, &types) < 0)
+		error_at(AT->loc, "retval: the prototype of %s is unknown", AT->name);
+	return names.n;
+}
+
 static int gen_builtin_int(struct node *n)
 {
 	const char *s = n->name;
@@ -695,6 +714,8 @@ static int gen_builtin_int(struct node *n)
 		return helper_ret(BPF_FUNC_get_current_task);
 	if (!strcmp(s, "numaid"))
 		return helper_ret(BPF_FUNC_get_numa_node_id);
+	if (!strcmp(s, "kstack") || !strcmp(s, "ustack"))
+		return gen_stack(n);
 	if (!strcmp(s, "cpid")) {
 		r = ralloc();
 		mov_const(r, (uint64_t)opt_cpid);
@@ -703,6 +724,13 @@ static int gen_builtin_int(struct node *n)
 	int k;
 	if (argn(s, "arg", &k) && (PR->prov->caps & PC_USDT))
 		return usdt_arg(&AT->uargs[k]);
+	if (argn(s, "arg", &k) && (PR->prov->caps & PC_CTXARGS))
+		return ctx_arg(k);
+	if (!strcmp(s, "retval") && (PR->prov->caps & PC_CTXARGS)) {
+		r = ctx_arg(proto_nargs());
+		extend(r, n->type->size, n->type->sign);
+		return r;
+	}
 	if (argn(s, "arg", &k)) {
 		if (!syscall_wrapper(AT))
 			return reg_load(arch.arg[k]);
@@ -1064,9 +1092,102 @@ static int gen_index(struct node *n)
 	return p;
 }
 
+/* ------------------------------------------------------------ C types */
+
+/* The bytes at the address in r (1-8 of them, any count), read into a
+ * zeroed slot and loaded as one u64 in the machine's byte order: the
+ * bytes land in the low end on little-endian machines, the high end on
+ * big-endian ones. bitfield extraction depends on which. */
+static void read_dw(int r, int nbytes, bool user)
+{
+	int mark = sp;
+	int t = salloc(8);
+	e_st_imm(A, BPF_DW, R10, t, 0);
+	stack_ptr(R1, t);
+	e_mov_imm(A, R2, nbytes);
+	e_mov_reg(A, R3, r);
+	call(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
+	e_ldx(A, BPF_DW, r, R10, t);
+	sp = mark;
+}
+
+/* The address of the object a C access names: base pointer (or the base
+ * object's address) plus the member's offset or index * element size. */
+static int gen_caddr(struct node *n)
+{
+	int r = gen_int(n->lhs);
+	if (n->kind == N_FIELD) {
+		if (n->ival)
+			e_alu64_imm(A, BPF_ADD, r, (int32_t)n->ival);
+	} else if (n->kind == N_INDEX) {
+		int32_t k;
+		if (is_imm(n->rhs, &k)) {
+			if (k)
+				e_alu64_imm(A, BPF_ADD, r, k * (int32_t)n->ival);
+		} else {
+			int i = gen_int(n->rhs);
+			e_alu64_imm(A, BPF_MUL, i, (int32_t)n->ival);
+			e_alu64_reg(A, BPF_ADD, r, i);
+			rfree(i);
+		}
+	}	/* *p: p itself */
+	return r;
+}
+
+/* The value of a C access: an integer (a bitfield's bits), a pointer, or
+ * for a struct, union or array the address it is at. */
+static int gen_cread(struct node *n)
+{
+	struct type *t = n->type;
+	int r = gen_caddr(n);
+	if (t->kind == TY_CREF)
+		return r;
+	if (t->ptrs) {
+		read_mem(r, arch.word, t->user);
+		return r;
+	}
+	if (!n->bitsz) {
+		read_mem(r, t->size, t->user);
+		extend(r, t->size, t->sign);
+		return r;
+	}
+	/* a bitfield: bit offsets count in memory order (from the LSB of each
+	 * byte on little-endian machines, from the MSB on big-endian ones) */
+	int nbytes = (n->bitoff + n->bitsz + 7) / 8;
+	read_dw(r, nbytes, t->user);
+	int shift = arch.big_endian ? 64 - n->bitoff - n->bitsz : n->bitoff;
+	e_alu64_imm(A, BPF_LSH, r, 64 - n->bitsz - shift);
+	e_alu64_imm(A, t->sign ? BPF_ARSH : BPF_RSH, r, 64 - n->bitsz);
+	return r;
+}
+
+/* kstack / ustack: bpf_get_stackid's id; a ustack carries the pid in its
+ * high half, for the symbols. A failed walk keeps its negative errno in
+ * the low half: output says the stack was lost. */
+static int gen_stack(struct node *n)
+{
+	struct type *t = n->type;
+	e_mov_reg(A, R1, R6);
+	ld_map(R2, t->smap);
+	e_mov_imm(A, R3, t->ustack ? BPF_F_USER_STACK : 0);
+	int r = helper_ret(BPF_FUNC_get_stackid);
+	e_alu32_reg(A, BPF_MOV, r, r);	/* the low 32 bits, zero-extended */
+	if (t->ustack) {
+		call(BPF_FUNC_get_current_pid_tgid);
+		e_alu64_imm(A, BPF_RSH, R0, 32);
+		e_alu64_imm(A, BPF_LSH, R0, 32);
+		e_alu64_reg(A, BPF_OR, r, R0);
+	}
+	return r;
+}
+
 static int gen_call_int(struct node *n)
 {
 	const char *f = n->name;
+	if (n->type->kind == TY_STACK)
+		return gen_stack(n);
+	if (!strcmp(f, "ksym"))
+		return gen_int(n->args[0]);
 	if (!strcmp(f, "strftime"))
 		return gen_int(n->args[1]);
 	if (!strcmp(f, "reg"))
@@ -1124,7 +1245,17 @@ static int gen_int(struct node *n)
 		r = gen_map_read_int(n);
 		break;
 	case N_FIELD:
-		if (n->lhs->type->kind == TY_TUPLE) {
+		if (n->cacc) {
+			r = gen_cread(n);
+		} else if (n->lhs->type->kind == TY_CTX && PR->prov != &prov_tracepoint) {
+			/* args.NAME of a function: its argument, as argK */
+			char name[16];
+			snprintf(name, sizeof(name), "arg%d", (int)n->ival);
+			r = gen_builtin_int(&(struct node){ .kind = N_BUILTIN, .name = name,
+							    .loc = n->loc, .type = n->type });
+			if (!n->type->ptrs)
+				extend(r, n->type->size, n->type->sign);
+		} else if (n->lhs->type->kind == TY_TUPLE) {
 			int mark = sp;
 			int t = gen_tmp(n->lhs);
 			r = ralloc();
@@ -1138,16 +1269,27 @@ static int gen_int(struct node *n)
 		r = gen_call_int(n);
 		break;
 	case N_INDEX:
-		r = gen_index(n);
+		r = n->cacc ? gen_cread(n) : gen_index(n);
 		break;
 	case N_BINOP:
 		if ((n->op == OP_EQ || n->op == OP_NE) && n->lhs->type->kind == TY_STR)
 			r = str_eq(n);
+		else if (n->cacc)	/* pointer + k: k elements on */
+			r = gen_binop(&(struct node){ .kind = N_BINOP, .op = n->op, .lhs = n->lhs,
+				.rhs = &(struct node){ .kind = N_BINOP, .op = OP_MUL, .lhs = n->rhs,
+					.rhs = &(struct node){ .kind = N_INT, .ival = n->ival,
+							       .type = n->rhs->type },
+					.type = n->rhs->type, .loc = n->loc },
+				.type = n->type, .loc = n->loc });
 		else
 			r = gen_binop(n);
 		break;
 	case N_UNOP:
-		if (n->op == OP_NOT) {
+		if (n->op == OP_DEREF) {
+			r = gen_cread(n);
+		} else if (n->op == OP_ADDR) {
+			r = gen_caddr(n->lhs);
+		} else if (n->op == OP_NOT) {
 			r = gen_binop(&(struct node){ .kind = N_BINOP, .op = OP_EQ, .lhs = n->lhs,
 						      .rhs = &(struct node){ .kind = N_INT,
 									     .type = n->lhs->type },
@@ -1291,8 +1433,19 @@ static void gen_store_str(struct node *n, int off, struct type *dt)
 			return;
 		}
 		break;
+	case N_INDEX:
+	case N_UNOP:
 	case N_FIELD: {
-		if (n->lhs->type->kind == TY_TUPLE)
+		if (n->cacc) {	/* a char array of a C type */
+			int p = gen_caddr(n);
+			int rs = n->type->size < size ? n->type->size : size;
+			read_str(off, rs, p, n->type->user);
+			if (rs < size)
+				zero(off + rs, size - rs);
+			rfree(p);
+			return;
+		}
+		if (n->kind != N_FIELD || n->lhs->type->kind == TY_TUPLE)
 			break;	/* via a temporary, below */
 		struct tp_field *f = at_field(n);
 		if (f->data_loc) {
@@ -1356,12 +1509,30 @@ static void gen_store(struct node *n, int off, struct type *dt)
 	A->cur = n->loc;
 	switch (dt->kind) {
 	case TY_INT:
+	case TY_STACK:
+	case TY_KSYM:
 	case TY_TSTAMP: {
 		int r = gen_int(n);
 		e_stx(A, bpf_size(dt->size), R10, off, r);
 		rfree(r);
 		break;
 	}
+	case TY_USYM:
+		if (n->kind == N_CALL) {	/* usym(addr): the address, then the pid */
+			int r = gen_int(n->args[0]);
+			e_stx(A, BPF_DW, R10, off, r);
+			rfree(r);
+			call(BPF_FUNC_get_current_pid_tgid);
+			e_alu64_imm(A, BPF_RSH, R0, 32);
+			e_stx(A, BPF_DW, R10, off + 8, R0);
+		} else if (n->kind == N_VAR) {
+			copy(R10, off, R10, n->var->off, 16);
+		} else if (n->kind == N_MAP) {
+			gen_map_copy(n, off, dt);
+		} else {
+			error_at(n->loc, "internal: no code for a usym from this expression");
+		}
+		break;
 	case TY_STR:
 		if (n->kind == N_VAR) {
 			int sz = n->type->size < dt->size ? n->type->size : dt->size;
@@ -1671,6 +1842,35 @@ static void syscall_filter(struct probe *pr)
 	e_stx(A, BPF_DW, R10, sysname_slot, R0);
 }
 
+/* The first event of each pid tells user space its pid (A_PIDNOTE), so
+ * that its mappings are read while it lives: the pids map's insert with
+ * BPF_NOEXIST succeeds only the first time. */
+static void gen_pidnote(struct probe *pr)
+{
+	struct action *ac = P->actions.v[pr->pidnote];
+	struct map *m = NULL;
+	for (int i = 0; i < P->maps.n && !m; i++)
+		if (((struct map *)P->maps.v[i])->pids)
+			m = P->maps.v[i];
+	int mark = sp, skip = asm_label(A);
+	int k = salloc(8), v = salloc(8);
+	call(BPF_FUNC_get_current_pid_tgid);
+	e_alu64_imm(A, BPF_RSH, R0, 32);
+	e_stx(A, BPF_W, R10, k, R0);
+	e_st_imm(A, BPF_DW, R10, v, 1);
+	ld_map(R1, m);
+	stack_ptr(R2, k);
+	stack_ptr(R3, v);
+	e_mov_imm(A, R4, BPF_NOEXIST);
+	call(BPF_FUNC_map_update_elem);
+	e_jmp_imm(A, BPF_JNE, R0, 0, skip);
+	struct node pn = { .kind = N_BUILTIN, .name = "pid", .type = ac->types[0], .loc = ac->loc };
+	struct node *args[1] = { &pn };
+	gen_record(pr->pidnote, args, 1);
+	asm_bind(A, skip);
+	sp = mark;
+}
+
 static struct bpfprog *gen_prog(struct probe *pr, struct attach *at, bool dispatch)
 {
 	struct bpfprog *bp = xalloc(sizeof(*bp));
@@ -1705,6 +1905,8 @@ static struct bpfprog *gen_prog(struct probe *pr, struct attach *at, bool dispat
 		A->cur = pr->node->cond->loc;
 		gen_branch(pr->node->cond, lexit, false);
 	}
+	if (pr->pidnote >= 0)
+		gen_pidnote(pr);
 	block(pr->node->body);
 	asm_bind(A, lexit);
 	e_mov_imm(A, R0, 0);

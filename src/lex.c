@@ -8,11 +8,11 @@
  * by lexing from a copy.
  *
  * Ignored text: whitespace, // and block comments, a `#!` first line and
- * `#include` lines (bpftrace scripts carry them for the C preprocessor;
- * wisp takes types from elsewhere).
+ * the preprocessor lines handled below (#include, #define, #ifdef ...).
  */
 #include "wisp.h"
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* #include notes are printed once even though the parser lexes some text
@@ -23,6 +23,8 @@ void lex_init(struct lexer *lx, struct source *src)
 {
 	lx->start = src->text;
 	lx->p = src->text;
+	lx->mp = lx->mend = NULL;
+	lx->in_macro = false;
 	noted_upto = -1;
 	if (lx->p[0] == '#' && lx->p[1] == '!')
 		while (*lx->p && *lx->p != '\n')
@@ -53,31 +55,193 @@ static bool line_start(struct lexer *lx, const char *p)
 	return p == lx->start || p[-1] == '\n';
 }
 
-/* A '#' that begins a line: `#include` lines are dropped (with a note
- * under -v); any other directive would need a C preprocessor. */
-static const char *skip_directive(struct lexer *lx, const char *p)
+/* ----------------------------------------------------- the preprocessor
+ *
+ * What bpftrace tools ask of cpp, without a cpp:
+ *   #include <...>          dropped (a note under -v): types come from BTF
+ *                           or from declarations in the script itself
+ *   #define NAME [tokens]   an object-like macro, expanded where NAME is
+ *                           lexed as an identifier (not inside its own
+ *                           expansion)
+ *   #ifdef, #ifndef, #else, #endif, and #if 0/1
+ *                           conditionals; BPFTRACE_HAVE_BTF is defined when
+ *                           the kernel has BTF, as bpftrace defines it
+ * Macros live in a table of spans of the source text. parse() empties it
+ * (lex_forget_defines); lex_init() does not, because cdecl.c lexes the
+ * declarations again after the parser is done. */
+struct define {
+	const char *name;
+	int nlen;
+	const char *val, *vend;	/* the replacement, in the source text */
+};
+static struct define *defs;	/* malloc'd: outlives arena resets */
+static int ndefs, capdefs;
+
+void lex_forget_defines(void)
 {
-	const char *w = p + 1, *e;
+	ndefs = 0;
+}
+
+static struct define *define_find(const char *b, int n)
+{
+	for (int i = ndefs - 1; i >= 0; i--)
+		if (defs[i].nlen == n && !strncmp(defs[i].name, b, n))
+			return &defs[i];
+	return NULL;
+}
+
+static bool have_btf(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		FILE *f = fopen("/sys/kernel/btf/vmlinux", "r");
+		known = f != NULL;
+		if (f)
+			fclose(f);
+	}
+	return known;
+}
+
+static bool defined(const char *b, int n)
+{
+	if (n == 17 && !strncmp(b, "BPFTRACE_HAVE_BTF", 17))
+		return have_btf();
+	return define_find(b, n) != NULL;
+}
+
+/* #define NAME rest-of-line (comments cut off) */
+static void define(struct lexer *lx, const char *w, const char *eol)
+{
 	while (*w == ' ' || *w == '\t')
 		w++;
-	for (e = w; is_ident(*e); e++)
-		;
+	const char *e = w;
+	while (is_ident(*e))
+		e++;
+	if (e == w || !is_ident1(*w))
+		error_at(mkloc(lx, w, e > w ? e : w + 1), "#define needs a macro name");
+	if (*e == '(')
+		error_at(mkloc(lx, w, e + 1), "function-like macros are not supported");
+	const char *v = e, *ve = v;
+	for (const char *q = v; q < eol; q++) {
+		if (q[0] == '/' && (q[1] == '/' || q[1] == '*'))
+			break;
+		if (!isspace((unsigned char)*q))
+			ve = q + 1;
+	}
+	struct define *d = define_find(w, (int)(e - w));
+	if (d && d->val == v)
+		return;	/* the parser peeked past this line before */
+	if (ndefs == capdefs) {
+		int cap = capdefs ? capdefs * 2 : 16;
+		struct define *nd = realloc(defs, cap * sizeof(*defs));
+		if (!nd)
+			fatal("out of memory");
+		defs = nd;
+		capdefs = cap;
+	}
+	defs[ndefs++] = (struct define){ w, (int)(e - w), v, ve };
+}
+
+/* The directive's name at p (after '#'): its bounds in *w, *e. */
+static void directive_name(const char *p, const char **w, const char **e)
+{
+	const char *q = p + 1;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	*w = q;
+	while (is_ident(*q))
+		q++;
+	*e = q;
+}
+
+static bool is_dir(const char *w, const char *e, const char *name)
+{
+	return (size_t)(e - w) == strlen(name) && !strncmp(w, name, e - w);
+}
+
+/* The end of the line p is on. */
+static const char *eol(const char *p)
+{
+	while (*p && *p != '\n')
+		p++;
+	return p;
+}
+
+/* The condition of #ifdef / #ifndef / #if at w..e: true or false. */
+static bool condition(struct lexer *lx, const char *w, const char *e, const char *end)
+{
+	const char *a = e;
+	while (*a == ' ' || *a == '\t')
+		a++;
+	const char *b = a;
+	while (b < end && !isspace((unsigned char)*b))
+		b++;
+	if (is_dir(w, e, "if")) {
+		if (b - a == 1 && (*a == '0' || *a == '1'))
+			return *a == '1';
+		error_at(mkloc(lx, w - 1, end), "only '#if 0' and '#if 1' are supported");
+	}
+	bool d = defined(a, (int)(b - a));
+	return is_dir(w, e, "ifdef") ? d : !d;
+}
+
+/* Skip the lines of a false branch: up to its #else or #endif (nested
+ * conditionals skipped whole). Returns where lexing goes on. */
+static const char *skip_branch(struct lexer *lx, const char *start, const char *p)
+{
+	int depth = 0;
+	for (;;) {
+		if (!*p)
+			error_at(mkloc(lx, start, eol(start)), "unterminated conditional directive");
+		const char *q = p;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '#') {
+			const char *w, *e;
+			directive_name(q, &w, &e);
+			if (is_dir(w, e, "if") || is_dir(w, e, "ifdef") || is_dir(w, e, "ifndef"))
+				depth++;
+			else if (is_dir(w, e, "endif") && depth-- == 0)
+				return eol(q);
+			else if (is_dir(w, e, "else") && depth == 0)
+				return eol(q);	/* the #else branch is taken */
+		}
+		p = eol(p);
+		if (*p)
+			p++;
+	}
+}
+
+/* A '#' that begins a line. A taken branch's #else skips to its #endif;
+ * an #endif just ends the line (conditionals are not checked for
+ * balance beyond that: bpftrace tools use them only around #includes). */
+static const char *skip_directive(struct lexer *lx, const char *p)
+{
+	const char *w, *e, *end = eol(p);
+	directive_name(p, &w, &e);
 	if (e == w && *e && !isspace((unsigned char)*e))
 		e++;	/* name "#!" in the message, not just "#" */
-	if (e - w != 7 || strncmp(w, "include", 7))
-		error_at(mkloc(lx, p, e), "unsupported preprocessor directive '%.*s'",
-			 (int)(e - p), p);
-	for (e = p; *e && *e != '\n'; e++)
-		;
-	if (verbose && p - lx->start > noted_upto) {
-		const char *t = e;
-		while (t > p && isspace((unsigned char)t[-1]))
-			t--;
-		fprintf(eout(), "wisp: note: ignoring %.*s\n",
-			(int)(t - p), p);
-		noted_upto = (int)(p - lx->start);
+	if (is_dir(w, e, "include")) {
+		if (verbose && p - lx->start > noted_upto) {
+			const char *t = end;
+			while (t > p && isspace((unsigned char)t[-1]))
+				t--;
+			fprintf(eout(), "wisp: note: ignoring %.*s\n", (int)(t - p), p);
+			noted_upto = (int)(p - lx->start);
+		}
+		return end;
 	}
-	return e;
+	if (is_dir(w, e, "define")) {
+		define(lx, e, end);
+		return end;
+	}
+	if (is_dir(w, e, "ifdef") || is_dir(w, e, "ifndef") || is_dir(w, e, "if"))
+		return condition(lx, w, e, end) ? end : skip_branch(lx, p, *end ? end + 1 : end);
+	if (is_dir(w, e, "else"))
+		return skip_branch(lx, p, *end ? end + 1 : end);
+	if (is_dir(w, e, "endif") || is_dir(w, e, "pragma") || is_dir(w, e, "undef"))
+		return end;
+	error_at(mkloc(lx, p, e), "unsupported preprocessor directive '%.*s'", (int)(e - p), p);
 }
 
 /* Skip whitespace, comments and #include lines. */
@@ -445,8 +609,36 @@ static struct token lex_eof(struct lexer *lx)
 	return t;
 }
 
+/* The next token of a macro's expansion, if one is under way. */
+static bool macro_next(struct lexer *lx, struct token *t)
+{
+	if (!lx->mp)
+		return false;
+	const char *save = lx->p;
+	lx->p = lx->mp;
+	while (lx->p < lx->mend && isspace((unsigned char)*lx->p))
+		lx->p++;
+	bool more = lx->p < lx->mend;
+	if (more) {
+		const char *mend = lx->mend;
+		lx->mp = NULL;
+		lx->in_macro = true;	/* no expansion inside an expansion */
+		*t = lex_next(lx);
+		lx->in_macro = false;
+		lx->mp = lx->p;
+		lx->mend = mend;
+	} else {
+		lx->mp = lx->mend = NULL;
+	}
+	lx->p = save;
+	return more;
+}
+
 struct token lex_next(struct lexer *lx)
 {
+	struct token mt;
+	if (macro_next(lx, &mt))
+		return mt;
 	skip_space(lx);
 	int c = (unsigned char)*lx->p;
 	if (!c)
@@ -463,6 +655,12 @@ struct token lex_next(struct lexer *lx)
 		const char *b = lx->p;
 		while (is_ident(*lx->p))
 			lx->p++;
+		struct define *d = define_find(b, (int)(lx->p - b));
+		if (d && !lx->in_macro) {
+			lx->mp = d->val;
+			lx->mend = d->vend;
+			return lex_next(lx);
+		}
 		return mktok(lx, TK_IDENT, b, lx->p);
 	}
 	return lex_punct(lx);

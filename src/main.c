@@ -45,7 +45,8 @@ static void usage(FILE *f)
 	      "    -c, --cmd CMD      run CMD once the probes are attached; stop when it exits\n"
 	      "    -p, --pid PID      stop when process PID exits\n"
 	      "    -o, --output FILE  write the output to FILE\n"
-	      "    -f FORMAT          output format: 'text' (default) or 'json'\n"
+	      "    -f FORMAT          output format: 'text' (default), 'json', or 'folded'\n"
+	      "                       (text, with maps keyed by stacks as flame graph input)\n"
 	      "    -B MODE            output buffering: 'line' (default), 'full' or 'none'\n"
 	      "    -q, --quiet        no \"Attaching\" line\n"
 	      "    -d, --debug        print the typed AST and each probe's instructions, then exit\n"
@@ -132,8 +133,10 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 				out_format = OUT_TEXT;
 			else if (!strcmp(optarg, "json"))
 				out_format = OUT_JSON;
+			else if (!strcmp(optarg, "folded"))
+				opt_folded = true;	/* text, with stack-keyed maps folded */
 			else
-				usage_error("-f must be 'text' or 'json', not '%s'", optarg);
+				usage_error("-f must be 'text', 'json' or 'folded', not '%s'", optarg);
 			break;
 		case 'B':
 			if (!strcmp(optarg, "line"))

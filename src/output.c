@@ -22,6 +22,7 @@
 
 enum outfmt out_format = OUT_TEXT;
 FILE *out;
+bool opt_folded;
 
 static FILE *o(FILE *f)
 {
@@ -108,11 +109,125 @@ void json_val(FILE *f, const struct type *t, const uint8_t *data)
 	case TY_BUF:
 	case TY_INET:
 	case TY_TSTAMP:
+	case TY_STACK:
+	case TY_KSYM:
+	case TY_USYM:
 		json_quoted(f, t, data);
 		break;
 	default:
 		val_print(f, t, data);
 	}
+}
+
+/* ------------------------------------------------------------ symbols
+ *
+ * Stacks and addresses are symbolised when printed, from /proc/kallsyms
+ * (read on first use) and the ELF files a process maps (read while it
+ * lives: see A_PIDNOTE). bpftrace's layouts: a stack is "\n" then one
+ * line per frame, "        sym+off" (8 spaces), or in perf mode
+ * "\tADDR sym+off (module)"; raw mode the bare addresses. An address no
+ * symbol covers prints as 0x... */
+
+static void frame_text(FILE *f, bool user, int pid, uint64_t addr, bool offset, bool perf)
+{
+	uint64_t off = 0;
+	const char *file = NULL;
+	const char *s = user ? usym_lookup(pid, addr, &off, &file) : ksym_lookup(addr, &off);
+	if (!s)
+		fprintf(f, "0x%" PRIx64, addr);
+	else if (offset)
+		fprintf(f, "%s+%" PRIu64, s, off);
+	else
+		fputs(s, f);
+	if (perf)
+		fprintf(f, " (%s)", user ? (file ? file : "[unknown]") : "[kernel.kallsyms]");
+}
+
+/* A stack's frames (innermost first) into ips; how many. 0 when the id is
+ * an error the walk returned (no user stack in a kernel thread: EFAULT)
+ * or the stack map lost it. */
+static int stack_frames(const struct type *t, const uint8_t *data, uint64_t *ips, int *pid)
+{
+	uint64_t v = load_int(data, 8, false);
+	int32_t id = (int32_t)(uint32_t)v;
+	*pid = (int)(v >> 32);
+	if (id < 0 || !t->smap || t->smap->fd < 0)
+		return 0;
+	if (bpf_map_lookup(t->smap->fd, &id, ips) < 0)
+		return 0;
+	int n = 0;
+	while (n < t->depth && ips[n])
+		n++;
+	return n;
+}
+
+static void stack_print(FILE *f, const struct type *t, const uint8_t *data)
+{
+	uint64_t ips[WISP_STACK_DEPTH];
+	int pid, n = stack_frames(t, data, ips, &pid);
+	fputc('\n', f);
+	for (int i = 0; i < n; i++) {
+		if (t->smode == STACK_RAW) {
+			fprintf(f, "%" PRIx64 "\n", ips[i]);
+			continue;
+		}
+		if (t->smode == STACK_PERF)
+			fprintf(f, "\t%" PRIx64 " ", ips[i]);
+		else
+			fputs("        ", f);
+		frame_text(f, t->ustack, pid, ips[i], true, t->smode == STACK_PERF);
+		fputc('\n', f);
+	}
+}
+
+void sym_print(FILE *f, const struct type *t, const uint8_t *data)
+{
+	switch (t->kind) {
+	case TY_STACK:
+		stack_print(f, t, data);
+		break;
+	case TY_KSYM:
+		frame_text(f, false, 0, load_int(data, 8, false), false, false);
+		break;
+	case TY_USYM:
+		frame_text(f, true, (int)load_int(data + 8, 8, false), load_int(data, 8, false),
+			   false, false);
+		break;
+	default:
+		break;
+	}
+}
+
+/* -f folded: "elem;elem;root;...;leaf value", one line an entry, as flame
+ * graph tools read: tuple elements in order, each stack from its
+ * outermost frame in, function names without offsets. */
+static void folded_elem(FILE *f, const struct type *t, const uint8_t *p)
+{
+	if (t->kind != TY_STACK) {
+		val_print(f, t, p);
+		return;
+	}
+	uint64_t ips[WISP_STACK_DEPTH];
+	int pid, n = stack_frames(t, p, ips, &pid);
+	if (!n)
+		fputs("[lost]", f);
+	for (int i = n - 1; i >= 0; i--) {
+		frame_text(f, t->ustack, pid, ips[i], false, false);
+		if (i)
+			fputc(';', f);
+	}
+}
+
+static bool has_stack(const struct type *k)
+{
+	if (!k)
+		return false;
+	if (k->kind == TY_STACK)
+		return true;
+	for (int i = 0; k->kind == TY_TUPLE && i < k->nelems; i++)
+		if (k->elems[i]->kind == TY_STACK)
+			return true;
+	return false;
 }
 
 /* ------------------------------------------------------------ keys */
@@ -367,6 +482,19 @@ static void print_plain(FILE *f, struct map *m, struct entry *e, int n, int64_t 
 				plain_value(f, vt, r[i].val, div);
 			}
 			json_close(f, m);
+		}
+	} else if (opt_folded && has_stack(m->key) && is_numeric(vt)) {
+		for (int i = skip; i < nr; i++) {
+			for (int j = 0; j < key_nelems(m->key); j++) {
+				const uint8_t *q = r[i].key;
+				const struct type *t = key_elem(m->key, j, &q);
+				if (j)
+					fputc(';', f);
+				folded_elem(f, t, q);
+			}
+			fputc(' ', f);
+			plain_value(f, vt, r[i].val, div);
+			fputc('\n', f);
 		}
 	} else {
 		for (int i = skip; i < nr; i++) {

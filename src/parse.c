@@ -86,7 +86,8 @@ static void expect(struct parser *p, const char *s)
 static bool is_keyword(const char *s)
 {
 	static const char *const kw[] = {
-		"if", "else", "while", "unroll", "return", "sizeof", "struct",
+		"if", "else", "while", "unroll", "return", "sizeof", "struct", "union",
+		"offsetof",
 	};
 	for (size_t i = 0; i < sizeof(kw) / sizeof(kw[0]); i++)
 		if (!strcmp(s, kw[i]))
@@ -106,10 +107,24 @@ static bool is_int_type(const char *s)
 	return false;
 }
 
+/* C's names of integer types, which casts and sizeof accept too: the
+ * words that may make one up ("unsigned long long", "char"). */
+static bool is_c_word(const char *s)
+{
+	static const char *const w[] = {
+		"char", "short", "int", "long", "unsigned", "signed", "void", "bool", "_Bool",
+	};
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (!strcmp(s, w[i]))
+			return true;
+	return false;
+}
+
 /* Does a type name start here (in a cast or sizeof)? */
 static bool type_start(const struct token *t)
 {
-	return t->kind == TK_IDENT && (is_int_type(t->s) || !strcmp(t->s, "struct"));
+	return t->kind == TK_IDENT && (is_int_type(t->s) || is_c_word(t->s) ||
+				       !strcmp(t->s, "struct") || !strcmp(t->s, "union"));
 }
 
 /* ------------------------------------------------------- limits, nodes */
@@ -186,18 +201,26 @@ static int list(struct parser *p, struct node *n, const char *close, bool empty_
 
 /* ----------------------------------------------------------- types */
 
-/* type = ("struct" IDENT | inttype) "*"* ("[" INT "]")?
+/* type = ("struct" IDENT | "union" IDENT | inttype | cword+) "*"* ("[" INT "]")?
  * Returned as normalised text: "uint8", "struct task_struct *",
- * "struct sk **", "uint8[4]". */
+ * "struct sk **", "uint8[4]", "unsigned long *". */
 static const char *type(struct parser *p)
 {
 	const char *s = p->tok.s;
 
-	if (is_word(&p->tok, "struct")) {
+	if (is_word(&p->tok, "struct") || is_word(&p->tok, "union")) {
+		const char *tag = p->tok.s;
 		next(p);
 		if (p->tok.kind != TK_IDENT || is_keyword(p->tok.s))
-			expected(p, "a struct name after 'struct'");
-		s = xprintf("struct %s", p->tok.s);
+			expected(p, xprintf("a %s name after '%s'", tag, tag));
+		s = xprintf("%s %s", tag, p->tok.s);
+	} else if (is_c_word(p->tok.s)) {
+		struct token t = peek(p);
+		while (t.kind == TK_IDENT && is_c_word(t.s)) {
+			next(p);
+			s = xprintf("%s %s", s, p->tok.s);
+			t = peek(p);
+		}
 	}
 	next(p);
 	if (is(&p->tok, "*"))
@@ -254,13 +277,41 @@ static struct node *sizeof_(struct parser *p)
 	return height(p, n, h + 1);
 }
 
+/* offsetof = "offsetof" "(" type "," IDENT ("." IDENT)* ")"
+ * The member path is kept as text: "a.b.c". */
+static struct node *offsetof_(struct parser *p)
+{
+	struct node *n = new_node(N_OFFSETOF, p->tok.loc);
+	next(p);
+	expect(p, "(");
+	if (!type_start(&p->tok))
+		expected(p, "a type as offsetof's first argument");
+	n->name = type(p);
+	expect(p, ",");
+	const char *path = NULL;
+	for (;;) {
+		if (p->tok.kind != TK_IDENT)
+			expected(p, "a member name");
+		path = path ? xprintf("%s.%s", path, p->tok.s) : p->tok.s;
+		next(p);
+		if (!is(&p->tok, "."))
+			break;
+		next(p);
+	}
+	n->str = path;
+	expect(p, ")");
+	return height(p, n, 1);
+}
+
 /* ident = IDENT "(" (expr ("," expr)*)? ")"     a call
  *       | IDENT                                 a builtin
- *       | sizeof */
+ *       | sizeof | offsetof */
 static struct node *ident(struct parser *p)
 {
 	if (is_word(&p->tok, "sizeof"))
 		return sizeof_(p);
+	if (is_word(&p->tok, "offsetof"))
+		return offsetof_(p);
 	if (is_keyword(p->tok.s))
 		expected(p, "an expression");
 	struct node *n = new_node(N_BUILTIN, p->tok.loc);
@@ -408,7 +459,7 @@ static struct node *cast(struct parser *p)
 	return height(p, n, p->h + 1);
 }
 
-/* unary = ("!" | "~" | "-" | "+") unary
+/* unary = ("!" | "~" | "-" | "+" | "*" | "&") unary
  *       | ("++" | "--") unary
  *       | cast
  *       | postfix
@@ -417,6 +468,7 @@ static struct node *unary(struct parser *p)
 {
 	static const struct { const char *s; enum op op; } ops[] = {
 		{ "!", OP_NOT }, { "~", OP_BNOT }, { "-", OP_NEG }, { "+", OP_NONE },
+		{ "*", OP_DEREF }, { "&", OP_ADDR },
 	};
 	struct token t = p->tok;
 	struct node *n;
@@ -745,9 +797,6 @@ static struct node *probe(struct parser *p)
 	for (int i = 0; i < v.n; i++)
 		n->specs[i] = *(struct spec *)v.v[i];
 
-	/* `struct foo { ... };` before the probes, as some bpftrace tools have */
-	if (v.n == 1 && !strcmp(first->text, "struct") && p->tok.kind == TK_IDENT)
-		error_at(first->loc, "struct definitions are not supported");
 	if (is(&p->tok, "/"))
 		n->cond = filter(p);
 	if (!is(&p->tok, "{"))
@@ -757,23 +806,75 @@ static struct node *probe(struct parser *p)
 	return n;
 }
 
-/* program = probe+ */
+/* Does a C declaration start at this spec-position token? */
+static bool decl_start(const struct token *t)
+{
+	static const char *const w[] = { "struct", "union", "enum", "typedef" };
+	if (t->kind != TK_SPEC)
+		return false;
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (!strcmp(t->s, w[i]))
+			return true;
+	return false;
+}
+
+/* decl = ("struct" | "union" | "enum" | "typedef") ... ";"
+ * A C declaration at the top level: its extent is found here (up to the
+ * ';' outside braces) and cdecl.c reads it when sema needs types. */
+static struct loc decl(struct parser *p)
+{
+	struct lexer lx = p->lx;
+	struct loc l = p->tok.loc;
+	int depth = 0;
+	lx.p = cur_src->text + l.off;
+	for (;;) {
+		struct token t = lex_next(&lx);
+		if (t.kind == TK_EOF)
+			error_at(l, "this declaration does not end: ';' expected");
+		if (is(&t, "{"))
+			depth++;
+		else if (is(&t, "}"))
+			depth--;
+		else if (is(&t, ";") && depth <= 0) {
+			l.len = t.loc.off + 1 - l.off;
+			break;
+		}
+	}
+	p->lx.p = cur_src->text + l.off + l.len;
+	next_spec(p);
+	return l;
+}
+
+/* program = (decl | probe)+ */
 struct program *parse(struct source *src)
 {
 	struct parser ps = { 0 }, *p = &ps;
-	struct vec v = { 0 };
+	struct vec v = { 0 }, d = { 0 };
 
 	cur_src = src;
+	lex_forget_defines();
 	lex_init(&p->lx, src);
 	next_spec(p);
-	do
-		vec_push(&v, probe(p));
-	while (p->tok.kind != TK_EOF);
+	do {
+		if (decl_start(&p->tok)) {
+			struct loc *l = xalloc(sizeof(*l));
+			*l = decl(p);
+			vec_push(&d, l);
+		} else {
+			vec_push(&v, probe(p));
+		}
+	} while (p->tok.kind != TK_EOF);
+	if (!v.n)
+		error_at(*(struct loc *)d.v[d.n - 1], "a program needs at least one probe");
 
 	struct program *prog = xalloc(sizeof(*prog));
 	prog->nprobes = v.n;
 	prog->probes = xalloc(v.n * sizeof(struct node *));
 	for (int i = 0; i < v.n; i++)
 		prog->probes[i] = v.v[i];
+	prog->ndecls = d.n;
+	prog->decls = xalloc(d.n * sizeof(struct loc));
+	for (int i = 0; i < d.n; i++)
+		prog->decls[i] = *(struct loc *)d.v[i];
 	return prog;
 }

@@ -14,6 +14,7 @@
  * then padded and cut by width and precision like %s.
  */
 #include "wisp.h"
+#include <stdlib.h>
 #include "output.h"
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -146,6 +147,7 @@ static const char *mismatch(const struct cspec *s, const struct type *t)
 	if (s->conv[0] == 's') {
 		switch (t->kind) {
 		case TY_STR: case TY_INET: case TY_TSTAMP: case TY_BUF: case TY_INT:
+		case TY_STACK: case TY_KSYM: case TY_USYM:
 			return NULL;
 		default:
 			return "a string";
@@ -295,6 +297,10 @@ static size_t scalar_text(const struct type *t, const uint8_t *p, char *buf, con
 
 void val_print(FILE *f, const struct type *t, const uint8_t *data)
 {
+	if (t->kind == TY_STACK || t->kind == TY_KSYM || t->kind == TY_USYM) {
+		sym_print(f, t, data);
+		return;
+	}
 	if (t->kind == TY_TUPLE) {
 		fputc('(', f);
 		for (int i = 0; i < t->nelems; i++) {
@@ -430,6 +436,18 @@ static void put_arg(FILE *f, const struct cspec *s, const struct type *t, const 
 	size_t n;
 	if (is_int_conv(s) && t->kind == TY_INT) {
 		put_int(f, s, t, p);
+		return;
+	}
+	if (t->kind == TY_STACK || t->kind == TY_KSYM || t->kind == TY_USYM) {
+		char *sym = NULL;	/* a stack may be longer than buf */
+		size_t len = 0;
+		FILE *m = open_memstream(&sym, &len);
+		if (m) {
+			sym_print(m, t, p);
+			fclose(m);
+			put_padded(f, s, sym, len);
+		}
+		free(sym);
 		return;
 	}
 	if (s->conv[0] == 'r' && t->kind == TY_BUF)

@@ -465,6 +465,12 @@ static void create_map(struct prog *p, struct map *m)
 		type = BPF_MAP_TYPE_ARRAY;
 		flags = 0;
 	}
+	if (m->stack) {
+		/* preallocated by the kernel: entries * (frames * 8 + ~24 bytes) */
+		type = BPF_MAP_TYPE_STACK_TRACE;
+		key_size = 4;
+		flags = 0;
+	}
 	int fd = bpf_map_create(type, key_size, m->val_size, max, flags, kernel_name(m->name));
 	if (fd < 0)
 		map_failed(xprintf("map %s", m->name), fd);
@@ -667,16 +673,82 @@ static void unraw(struct bpfprog *bp)
 	}
 }
 
+/* Kernels before 5.5 have only bpf_probe_read and bpf_probe_read_str,
+ * which read user and kernel memory alike (on the architectures where the
+ * two share an address space, which is all of wisp's but s390): the
+ * _kernel/_user helpers are rewritten to them when the kernel lacks those.
+ * WISP_OLD_HELPERS=1 forces it, so tests can run the old path. */
+static bool have_probe_read_kernel(enum bpf_prog_type type)
+{
+	static int known[64];
+	if (getenv("WISP_OLD_HELPERS") && !strcmp(getenv("WISP_OLD_HELPERS"), "1"))
+		return false;
+	if (type >= 64 || type == BPF_PROG_TYPE_TRACING)
+		return true;	/* tracing programs came after the helpers */
+	if (!known[type]) {
+		/* r1 = r10 - 8; r2 = 8; r3 = 0; call probe_read_kernel; exit */
+		struct bpf_insn t[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = R1, .src_reg = R10 },
+			{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = R1, .imm = -8 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = R2, .imm = 8 },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = R3, .imm = 0 },
+			{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_probe_read_kernel },
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = R0, .imm = 0 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+		int fd = bpf_prog_load(type, t, 7, "wisp_probe", NULL, 0, NULL);
+		known[type] = fd >= 0 ? 1 : 2;
+		if (fd >= 0)
+			close(fd);
+		else
+			note("no bpf_probe_read_kernel here (%s): using bpf_probe_read", strerror(-fd));
+	}
+	return known[type] == 1;
+}
+
+static void old_helpers(struct bpfprog *bp)
+{
+	if (have_probe_read_kernel(bp->type))
+		return;
+	for (int i = 0; i < bp->a.n; i++) {
+		struct bpf_insn *in = &bp->a.insn[i];
+		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg)
+			continue;
+		if (in->imm == BPF_FUNC_probe_read_kernel || in->imm == BPF_FUNC_probe_read_user)
+			in->imm = BPF_FUNC_probe_read;
+		else if (in->imm == BPF_FUNC_probe_read_kernel_str ||
+			 in->imm == BPF_FUNC_probe_read_user_str)
+			in->imm = BPF_FUNC_probe_read_str;
+	}
+}
+
+/* A kfunc program the kernel refuses: say why in words a user can act on. */
+static void tracing_refused(struct bpfprog *bp, int err)
+{
+	if (bp->type != BPF_PROG_TYPE_TRACING)
+		return;
+	const char *t = prog_title(bp);
+	if (err == -EPERM || err == -ENOTSUPP || err == -EOPNOTSUPP || err == -EINVAL)
+		error_at(bp->attach->loc, "the kernel refused %s: %s: this kernel does not allow "
+			 "fentry/fexit programs (kfunc:); use kprobe:%s instead", t,
+			 err == -ENOTSUPP ? "not supported (no BPF trampoline on this architecture?)"
+					  : strerror(-err), bp->attach->func ? bp->attach->func : "...");
+}
+
 /* The fast way first (no log); on failure again with a log to explain. */
 static void load_prog(struct bpfprog *bp)
 {
 	const char *name = prog_kname(bp);
-	int fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, NULL, 0);
+	const struct attach *tr = bp->type == BPF_PROG_TYPE_TRACING ? bp->attach : NULL;
+	old_helpers(bp);
+	int fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, NULL, 0, tr);
 	if (fd < 0 && bp->type == BPF_PROG_TYPE_RAW_TRACEPOINT && bp->probe->prov == &prov_tracepoint) {
 		note("raw tracepoints refused (%s): using classic ones", strerror(-fd));
 		unraw(bp);
-		fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, NULL, 0);
+		fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, NULL, 0, tr);
 	}
+	if (fd < 0 && fd != -EACCES)
+		tracing_refused(bp, fd);
 	if (fd >= 0) {
 		bp->fd = fd;
 		return;
@@ -688,7 +760,7 @@ static void load_prog(struct bpfprog *bp)
 		log = malloc(size);
 		if (!log)
 			break;
-		fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, log, size);
+		fd = bpf_prog_load(bp->type, bp->a.insn, bp->a.n, name, log, size, tr);
 		if (fd >= 0) {	/* it loads with a log: take it */
 			free(log);
 			bp->fd = fd;
@@ -1019,6 +1091,9 @@ static void dispatch(const struct action *a, const uint8_t *rec)
 	case A_JOIN:
 		do_join(a, rec);
 		break;
+	case A_PIDNOTE:
+		usym_note_pid((int)load_int(rec + a->offs[0], 8, false));
+		break;
 	}
 }
 
@@ -1236,13 +1311,13 @@ static int by_name(const void *a, const void *b)
 /* At exit, bpftrace prints two newlines, then every map, sorted by name. */
 static void print_maps(struct prog *p)
 {
-	if (out_format == OUT_TEXT)
+	if (out_format == OUT_TEXT && !opt_folded)
 		fputs("\n\n", out);
 	struct map **v = malloc((p->maps.n + 1) * sizeof(*v));
 	int n = 0;
 	for (int i = 0; v && i < p->maps.n; i++) {
 		struct map *m = p->maps.v[i];
-		if (m != p->events && !m->scratch && !m->syscalls && m->fd >= 0)
+		if (m != p->events && !m->scratch && !m->syscalls && !m->stack && !m->pids && m->fd >= 0)
 			v[n++] = m;
 	}
 	if (v)

@@ -12,6 +12,7 @@
  * everything and records actions.
  */
 #include "wisp.h"
+#include <linux/btf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,6 +56,12 @@ static bool is_int(const struct type *t)
 /* Integers travel as 64 bits in maps, keys and records, keeping their sign. */
 static struct type *widen(struct type *t)
 {
+	if (t->kind == TY_INT && t->ptrs) {	/* a typed pointer stays one */
+		struct type *w = xalloc(sizeof(*w));
+		*w = *t;
+		w->size = 8;
+		return w;
+	}
 	if (t->kind == TY_INT)
 		return type_int(8, t->sign);
 	if (t->kind == TY_TUPLE) {
@@ -91,6 +98,8 @@ static struct type *check(struct node *n);
 static void stmt(struct node *n);
 static struct type *want_int(struct node *n);
 static int64_t const_int(struct node *n, const char *what);
+static void nargs_between(struct node *n, int lo, int hi);
+static const char *const_str(struct node *n, const char *what);
 
 /* ---------------------------------------------------------------- maps */
 
@@ -275,6 +284,206 @@ static struct type *usdt_arg(struct node *n, int k)
 	return type_int(8, sign);
 }
 
+/* curtask is a struct task_struct * when that type is known (the kernel's
+ * BTF, or the script's declaration); else a plain integer. Only when the
+ * program follows it (curtask->...) is the type looked up: printing the
+ * address needs no BTF. */
+static unsigned caps0(void)
+{
+	return cur->prov->caps;
+}
+
+static struct type *curtask_type(struct loc loc)
+{
+	(void)loc;
+	struct type *t = type_int(8, false);
+	t->ptrs = 1;
+	t->cid = -1;	/* "struct task_struct", looked up by cderef() */
+	return t;
+}
+
+/* A typed pointer about to be followed: curtask's type is found now. */
+static struct type *cderef(struct type *t, struct loc loc)
+{
+	if (t->kind == TY_INT && t->ptrs == 1 && !t->btf && t->cid == -1)
+		return ctype_parse("struct task_struct *", loc);
+	return t;
+}
+
+/* ---------------------------------------------------- stacks, symbols */
+
+/* A symbol's address in an ELF file, as the file gives it (the run-time
+ * address for executables that are not position-independent). */
+static uint64_t uaddr_of(const char *path, const char *name, struct loc loc)
+{
+	char err[256];
+	struct elf *e = elf_open(path, err, sizeof(err));
+	if (!e)
+		error_at(loc, "uaddr: %s: %s", path, err);
+	struct vec syms = { 0 };
+	elf_symbols(e, &syms);
+	for (int i = 0; i < syms.n; i++) {
+		struct elf_sym *s = syms.v[i];
+		if (!strcmp(s->name, name)) {
+			uint64_t a = s->addr;
+			elf_close(e);
+			return a;
+		}
+	}
+	elf_close(e);
+	error_at(loc, "uaddr: %s has no symbol '%s'", path, name);
+}
+
+/* A program that keeps user addresses (ustack, usym) tells user space
+ * each new pid, once, so that its mappings are read while it lives: a -c
+ * workload has exited by the time the maps are printed. */
+static void pid_note(struct node *n)
+{
+	if (pass == 1 || cur->pidnote >= 0)
+		return;
+	struct map *m = NULL;
+	for (int i = 0; i < P->maps.n && !m; i++)
+		if (((struct map *)P->maps.v[i])->pids)
+			m = P->maps.v[i];
+	if (!m) {
+		m = xalloc(sizeof(*m));
+		m->name = "@__pids";
+		m->loc = n->loc;
+		m->key = type_int(4, false);
+		m->key_known = true;
+		m->val = u64t();
+		m->pids = true;
+		m->max_entries = WISP_MAP_ENTRIES;
+		m->fd = -1;
+		m->id = P->maps.n;
+		vec_push(&P->maps, m);
+	}
+	struct node *pn = xalloc(sizeof(*pn));
+	pn->kind = N_BUILTIN;
+	pn->name = "pid";
+	pn->loc = n->loc;
+	pn->type = type_int(4, false);
+	struct node *holder = xalloc(sizeof(*holder));
+	holder->loc = n->loc;
+	cur->pidnote = action(A_PIDNOTE, holder, NULL, &pn, 1);
+}
+
+/* kstack / ustack: a stack id in a stack trace map of that depth, one map
+ * per kind and depth, sized small: WISP_STACK_ENTRIES ids. */
+static struct type *stack_type(struct node *n, bool ustack, int depth, int mode)
+{
+	struct map *m = NULL;
+	for (int i = 0; i < P->maps.n && !m; i++) {
+		struct map *x = P->maps.v[i];
+		if (x->stack && x->ustack == ustack && x->val_size == depth * 8)
+			m = x;
+	}
+	if (!m) {
+		m = xalloc(sizeof(*m));
+		m->name = xprintf("@__%cstack%d", ustack ? 'u' : 'k', depth);
+		m->loc = n->loc;
+		m->stack = true;
+		m->ustack = ustack;
+		m->key_known = true;
+		m->val = u64t();
+		m->key_size = 4;
+		m->val_size = depth * 8;
+		m->max_entries = WISP_STACK_ENTRIES;
+		m->fd = -1;
+		m->id = P->maps.n;
+		vec_push(&P->maps, m);
+	}
+	if (ustack)
+		pid_note(n);
+	struct type *t = mk(TY_STACK, 8);
+	t->ustack = ustack;
+	t->depth = depth;
+	t->smode = mode;
+	t->smap = m;
+	return t;
+}
+
+/* kstack(mode), kstack(n), kstack(mode, n); mode is bpftrace, perf or raw */
+static struct type *stack_call(struct node *n)
+{
+	nargs_between(n, 0, 2);
+	int mode = STACK_BPFTRACE, depth = WISP_STACK_DEPTH;
+	for (int i = 0; i < n->nargs; i++) {
+		struct node *a = n->args[i];
+		if (a->kind == N_BUILTIN && i == 0 && n->nargs <= 2) {
+			if (!strcmp(a->name, "perf"))
+				mode = STACK_PERF;
+			else if (!strcmp(a->name, "raw"))
+				mode = STACK_RAW;
+			else if (strcmp(a->name, "bpftrace"))
+				error_at(a->loc, "%s(): unknown mode '%s': bpftrace, perf or raw", n->name,
+					 a->name);
+			continue;
+		}
+		int64_t d = const_int(a, xprintf("%s()'s frame count", n->name));
+		if (d < 1 || d > WISP_STACK_DEPTH)
+			error_at(a->loc, "%s(): the frame count must be from 1 to %d", n->name,
+				 WISP_STACK_DEPTH);
+		depth = (int)d;
+	}
+	return stack_type(n, n->name[0] == 'u', depth, mode);
+}
+
+/* ksym, usym, kaddr, uaddr; NULL when f is none of them */
+static struct type *sym_call(struct node *n)
+{
+	const char *f = n->name;
+	if (!strcmp(f, "ksym") || !strcmp(f, "usym")) {
+		nargs_between(n, 1, 1);
+		want_int(n->args[0]);
+		if (f[0] == 'k')
+			return mk(TY_KSYM, 8);
+		pid_note(n);
+		return mk(TY_USYM, 16);
+	}
+	if (!strcmp(f, "kaddr")) {
+		nargs_between(n, 1, 1);
+		const char *name = const_str(n->args[0], "kaddr()'s symbol");
+		uint64_t addr;
+		if (!ksym_addr(name, &addr))
+			error_at(n->args[0]->loc, "kaddr: no kernel symbol '%s' in /proc/kallsyms", name);
+		n->kind = N_INT;
+		n->ival = addr;
+		return u64t();
+	}
+	if (!strcmp(f, "uaddr")) {
+		nargs_between(n, 1, 1);
+		const char *name = const_str(n->args[0], "uaddr()'s symbol");
+		struct attach *a = cur->attaches.v[0];
+		if (!(cur->prov->caps & PC_USER) || !a->path)
+			error_at(n->loc, "uaddr() needs a uprobe or usdt probe: it looks the symbol "
+				 "up in the probed file");
+		n->kind = N_INT;
+		n->ival = uaddr_of(a->path, name, n->args[0]->loc);
+		return u64t();
+	}
+	return NULL;
+}
+
+/* retval of a kretfunc: ctx[number of arguments], typed by the
+ * prototype's return type. */
+static struct type *ctx_retval(struct node *n)
+{
+	struct type *t = NULL;
+	for (int i = 0; i < cur->attaches.n; i++) {
+		struct attach *a = cur->attaches.v[i];
+		struct vec names = { 0 }, types = { 0 };
+		int ret = a->proto ? btf_proto_params(a->btf, a->proto, &names, &types) : 0;
+		struct type *rt = ret > 0 ? ctype_of(a->btf, ret, false, n->loc) : s64t();
+		if (rt->kind == TY_CREF || rt->kind == TY_STR)
+			rt = u64t();
+		if (t && !type_eq(t, rt))
+			cur->per_attach = true;
+		t = rt;
+	}
+	return t;
+}
+
 static struct type *builtin(struct node *n)
 {
 	const char *s = n->name;
@@ -293,6 +502,8 @@ static struct type *builtin(struct node *n)
 		if (!strcmp(s, ints[i].name)) {
 			if (!strcmp(s, "cpid") && !opt_cpid)
 				error_at(n->loc, "cpid is only known with -c CMD");
+			if (!strcmp(s, "curtask"))
+				return curtask_type(n->loc);
 			return type_int(ints[i].size, ints[i].sign);
 		}
 	if (!strcmp(s, "comm"))
@@ -301,9 +512,13 @@ static struct type *builtin(struct node *n)
 		cur->per_attach = true;
 		return type_str(name_size(false));
 	}
-	if (!strcmp(s, "args")) {
-		if (cur->prov != &prov_tracepoint)
+	if (!strcmp(s, "args") && cur->prov != &prov_tracepoint) {
+		bool kfn = (caps0() & PC_REGS) && !(caps0() & PC_USER) && !(caps0() & PC_RET);
+		if (!(caps0() & PC_CTXARGS) && !kfn)
 			error_at(n->loc, "args is not available in %s probes", cur->prov->name);
+		return mk(TY_CTX, 0);
+	}
+	if (!strcmp(s, "args")) {
 		cur->per_attach = true;
 		cur->uses_args = true;
 		return mk(TY_CTX, 0);
@@ -313,6 +528,13 @@ static struct type *builtin(struct node *n)
 	bool entry = (caps & PC_REGS) && !(caps & PC_RET);
 	if (argn(s, "arg", &k) && (caps & PC_USDT))
 		return usdt_arg(n, k);
+	if (argn(s, "arg", &k) && (caps & PC_CTXARGS)) {
+		if (k >= 12)
+			error_at(n->loc, "%s: BPF programs see at most 12 arguments", s);
+		return u64t();
+	}
+	if (!strcmp(s, "retval") && (caps & PC_CTXARGS) && (caps & PC_RET))
+		return ctx_retval(n);
 	if (argn(s, "arg", &k) && entry) {
 		if (k >= arch.nargs)
 			error_at(n->loc, "%s: %s passes %d arguments in registers; read the "
@@ -336,7 +558,13 @@ static struct type *builtin(struct node *n)
 	    argn(s, "sarg", &k))
 		error_at(n->loc, "%s is not available in %s probes", s, cur->prov->name);
 	if (!strcmp(s, "kstack") || !strcmp(s, "ustack"))
-		error_at(n->loc, "%s is not supported yet", s);
+		return stack_type(n, s[0] == 'u', WISP_STACK_DEPTH, STACK_BPFTRACE);
+	int64_t v;
+	if (ctype_enum(s, &v)) {	/* TCP_ESTABLISHED */
+		n->kind = N_INT;
+		n->ival = (uint64_t)v;
+		return s64t();
+	}
 	error_at(n->loc, "unknown identifier '%s'", s);
 }
 
@@ -368,6 +596,65 @@ struct type *field_type(const struct tp_field *f)
 	return mk(TY_BUF, f->size + 1);
 }
 
+/* The typed arguments of a function (kfunc, kprobe) or raw tracepoint,
+ * from its BTF prototype: args.NAME becomes argK, typed. The prototype is
+ * looked up here for kprobes, which need BTF only when args is read. */
+static bool attach_proto(struct attach *a, struct loc loc)
+{
+	if (a->proto)
+		return true;
+	if (!(cur->prov->caps & PC_REGS) || (cur->prov->caps & PC_USER) || !a->func)
+		return false;
+	if (!btf_kernel())
+		error_at(loc, "args: the arguments of %s are known by name only from the "
+			 "kernel's BTF: %s; use arg0, arg1, ...", a->func, btf_kernel_error());
+	struct btf *b;
+	int fid = btf_kernel_find(a->func, BTF_KIND_FUNC, &b);
+	if (fid < 0)
+		return false;
+	a->btf = b;
+	a->proto = btf_func_type(b, fid);
+	return a->proto > 0;
+}
+
+static struct type *proto_arg(struct node *n)
+{
+	struct type *t = NULL;
+	int k = -1;
+	for (int i = 0; i < cur->attaches.n; i++) {
+		struct attach *a = cur->attaches.v[i];
+		if (!attach_proto(a, n->loc))
+			error_at(n->loc, "args: the kernel's BTF does not describe %s", a->name);
+		struct vec names = { 0 }, types = { 0 };
+		btf_proto_params(a->btf, a->proto, &names, &types);
+		int j;
+		for (j = a->proto_skip; j < names.n; j++)
+			if (!strcmp(names.v[j], n->name))
+				break;
+		if (j == names.n) {
+			char *list = "";
+			for (int q = a->proto_skip; q < names.n; q++)
+				list = xprintf("%s%s%s", list, *list ? ", " : "", (char *)names.v[q]);
+			error_at(n->loc, "%s has no argument '%s' (it has: %s)", a->name, n->name,
+				 *list ? list : "none");
+		}
+		struct type *at = ctype_of(a->btf, (int)(intptr_t)types.v[j], cur->prov->caps & PC_USER,
+					   n->loc);
+		if (at->kind == TY_CREF || at->kind == TY_STR)
+			error_at(n->loc, "argument '%s' is passed by value as %s: not supported", n->name,
+				 ctype_name(at));
+		if (t && (k != j - a->proto_skip || !type_eq(t, at)))
+			error_at(n->loc, "argument '%s' differs between the probe's functions", n->name);
+		t = at;
+		k = j - a->proto_skip;
+	}
+	if (k >= arch.nargs && (cur->prov->caps & PC_REGS))
+		error_at(n->loc, "argument '%s' is argument %d: %s passes only %d in registers",
+			 n->name, k, arch.name, arch.nargs);
+	n->ival = (uint64_t)k;	/* codegen reads it as argK */
+	return t;
+}
+
 static struct type *field(struct node *n)
 {
 	struct type *lt = check(n->lhs);
@@ -383,9 +670,26 @@ static struct type *field(struct node *n)
 		n->ival = (uint64_t)i;
 		return lt->elems[i];
 	}
+	lt = cderef(lt, n->loc);
+	if (lt->kind == TY_CREF || (lt->ptrs && lt->btf)) {
+		long bit;
+		int bsz;
+		struct type *t = ctype_member(lt, n->name, n->loc, &bit, &bsz);
+		n->cacc = true;
+		n->ival = (uint64_t)(bit / 8);
+		n->bitsz = bsz;
+		n->bitoff = (int)(bit % 8);
+		if (bsz && bsz + n->bitoff > 64)
+			error_at(n->loc, "bitfield '%s' spans more than 8 bytes", n->name);
+		if (!bsz && bit % 8)
+			error_at(n->loc, "member '%s' does not start on a byte", n->name);
+		return t;
+	}
 	if (lt->kind != TY_CTX)
 		error_at(n->loc, "%s has no fields (it is %s)", n->lhs->kind == N_BUILTIN ? n->lhs->name : "this",
 			 type_name(lt));
+	if (cur->prov != &prov_tracepoint)
+		return proto_arg(n);
 	struct type *t = NULL;
 	for (int i = 0; i < cur->attaches.n; i++) {
 		struct attach *a = cur->attaches.v[i];
@@ -451,6 +755,14 @@ static struct type *index_expr(struct node *n)
 	want_int(n->rhs);
 	if (unk(lt))
 		return &t_unknown;
+	lt = cderef(lt, n->loc);
+	if (lt->kind == TY_CREF || lt->ptrs) {
+		int esize;
+		struct type *t = ctype_elem(lt, n->loc, &esize);
+		n->cacc = true;
+		n->ival = (uint64_t)esize;
+		return t;
+	}
 	struct tp_field *f = args_field(n->lhs);
 	bool sign = true;
 	if (lt->kind == TY_STR || (lt->kind == TY_BUF && f && f->array_len)) {
@@ -632,6 +944,11 @@ static bool user_ptr(struct node *n)
 static struct type *call(struct node *n)
 {
 	const char *f = n->name;
+	if (!strcmp(f, "kstack") || !strcmp(f, "ustack"))
+		return stack_call(n);
+	struct type *st = sym_call(n);
+	if (st)
+		return st;
 	enum ty ak = agg_kind(f);
 	if (ak != TY_NONE)
 		error_at(n->loc, "%s() is an aggregation: assign it to a map, like @x = %s(...)", f, f);
@@ -742,7 +1059,7 @@ static struct type *call(struct node *n)
 			return t;
 		if (!is_int(t))
 			error_at(n->args[0]->loc, "str() expects a pointer or a string, got %s", type_name(t));
-		n->post = user_ptr(n->args[0]);	/* read with the user-memory helper */
+		n->post = user_ptr(n->args[0]) || t->user;	/* read with the user-memory helper */
 		return type_str(size);
 	}
 	if (!strcmp(f, "buf")) {
@@ -811,7 +1128,10 @@ static struct type *call(struct node *n)
 	}
 	if (!strcmp(f, "reg")) {
 		nargs_between(n, 1, 1);
-		if (!(cur->prov->caps & PC_REGS) && !(cur->prov->caps & PC_USDT))
+		/* perf event programs (profile, software) see the interrupted
+		 * pt_regs too: their context begins with them */
+		if (!(cur->prov->caps & PC_REGS) && !(cur->prov->caps & PC_USDT) &&
+		    cur->prov->prog_type != BPF_PROG_TYPE_PERF_EVENT)
 			error_at(n->loc, "reg() is not available in %s probes", cur->prov->name);
 		const char *name = const_str(n->args[0], "reg()'s register name");
 		for (int i = 0; i < arch.nregs; i++)
@@ -828,33 +1148,12 @@ static struct type *call(struct node *n)
 		nargs_between(n, 1, 1);
 		return want_int(n->args[0]);
 	}
-	if (!strcmp(f, "kstack") || !strcmp(f, "ustack") || !strcmp(f, "ksym") || !strcmp(f, "usym") ||
-	    !strcmp(f, "kaddr") || !strcmp(f, "uaddr") || !strcmp(f, "cgroupid") ||
-	    !strcmp(f, "kptr") || !strcmp(f, "uptr") || !strcmp(f, "macaddr"))
+	if (!strcmp(f, "cgroupid") || !strcmp(f, "kptr") || !strcmp(f, "uptr") || !strcmp(f, "macaddr"))
 		error_at(n->loc, "%s() is not supported yet", f);
 	error_at(n->loc, "unknown function '%s'", f);
 }
 
 /* --------------------------------------------------------- expressions */
-
-static const struct {
-	const char *name;
-	int size;
-	bool sign;
-} casts[] = {
-	{ "int8", 1, true }, { "int16", 2, true }, { "int32", 4, true }, { "int64", 8, true },
-	{ "uint8", 1, false }, { "uint16", 2, false }, { "uint32", 4, false }, { "uint64", 8, false },
-	{ "s8", 1, true }, { "s16", 2, true }, { "s32", 4, true }, { "s64", 8, true },
-	{ "u8", 1, false }, { "u16", 2, false }, { "u32", 4, false }, { "u64", 8, false },
-};
-
-static struct type *int_type_named(const char *name)
-{
-	for (size_t i = 0; i < sizeof(casts) / sizeof(casts[0]); i++)
-		if (!strcmp(name, casts[i].name))
-			return type_int(casts[i].size, casts[i].sign);
-	return NULL;
-}
 
 static struct type *binop(struct node *n)
 {
@@ -871,6 +1170,13 @@ static struct type *binop(struct node *n)
 		error_at(n->lhs->loc, "'%s' needs integers, got %s", op_str(n->op), type_name(l));
 	if (!is_int(r))
 		error_at(n->rhs->loc, "'%s' needs integers, got %s", op_str(n->op), type_name(r));
+	if (l->ptrs && !r->ptrs && (n->op == OP_ADD || n->op == OP_SUB) && l->cid != -1) {
+		/* C's pointer arithmetic: p + 1 is the next element */
+		struct type *t = widen(l);
+		n->cacc = true;
+		n->ival = (uint64_t)(l->ptrs > 1 ? arch.word : ctype_size(l) > 0 ? ctype_size(l) : 1);
+		return t;
+	}
 	switch (n->op) {
 	case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
 	case OP_LAND: case OP_LOR:
@@ -972,6 +1278,9 @@ static struct type *assign(struct node *n)
 			if (rt->kind == TY_NONE || rt->kind == TY_CTX)
 				error_at(n->rhs->loc, "cannot assign %s to a variable",
 					 rt->kind == TY_CTX ? "args" : "a value of no type");
+			if (rt->kind == TY_CREF)
+				error_at(n->rhs->loc, "cannot store %s in a variable: read its members, "
+					 "or keep its address (&)", ctype_name(rt));
 			if (!v->type)
 				v->type = widen(rt);
 			else if (!compatible(v->type, rt))
@@ -994,6 +1303,44 @@ static struct type *assign(struct node *n)
 		return &t_none;
 	}
 	error_at(l->loc, "can only assign to a $variable or a @map");
+}
+
+/* *p and &x of C types. *p reads what p points to (an element at index
+ * 0); &x is the address of a member, element or *p, typed. */
+static struct type *c_unop(struct node *n)
+{
+	if (n->op == OP_DEREF) {
+		struct type *lt = check(n->lhs);
+		if (unk(lt))
+			return &t_unknown;
+		lt = cderef(lt, n->loc);
+		int esize;
+		struct type *t = ctype_elem(lt, n->loc, &esize);
+		n->cacc = true;
+		n->ival = (uint64_t)esize;
+		return t;
+	}
+	struct node *x = n->lhs;
+	struct type *xt = check(x);
+	if (unk(xt))
+		return &t_unknown;
+	if (!x->cacc)
+		error_at(n->loc, "'&' needs a struct member, an array element or *pointer");
+	struct type *t = type_int(8, false);
+	t->user = xt->user;
+	if (xt->kind == TY_CREF) {
+		t->btf = xt->btf;
+		t->cid = xt->cid;
+		t->ptrs = 1;
+	} else if (xt->ptrs) {
+		*t = *xt;
+		t->ptrs++;
+	} else if (xt->kind == TY_INT) {
+		t->cid = xt->size;
+		t->psign = xt->sign;
+		t->ptrs = 1;
+	}	/* a char array (string): a plain address */
+	return t;
 }
 
 static struct type *check(struct node *n)
@@ -1028,6 +1375,10 @@ static struct type *check(struct node *n)
 		t = binop(n);
 		break;
 	case N_UNOP:
+		if (n->op == OP_DEREF || n->op == OP_ADDR) {
+			t = c_unop(n);
+			break;
+		}
 		t = want_int(n->lhs);
 		if (!unk(t))
 			t = n->op == OP_NOT ? s64t() : type_int(8, n->op == OP_NEG ? true : t->sign);
@@ -1049,11 +1400,18 @@ static struct type *check(struct node *n)
 		break;
 	}
 	case N_CAST: {
-		struct type *ct = int_type_named(n->name);
+		struct type *ct = ctype_parse(n->name, n->loc);
 		if (!ct)
-			error_at(n->loc, "unknown type '%s'%s", n->name,
-				 strncmp(n->name, "struct", 6) ? "" : " (struct types are not supported yet)");
-		want_int(n->lhs);
+			error_at(n->loc, "unknown type '%s'", n->name);
+		if (ct->kind != TY_INT)
+			error_at(n->loc, "cannot cast to %s: only to integers and pointers", n->name);
+		struct type *ot = want_int(n->lhs);
+		if (ct->ptrs) {	/* what it points to lives where the operand points */
+			struct type *c = xalloc(sizeof(*c));
+			*c = *ct;
+			c->user = user_ptr(n->lhs) || (!unk(ot) && ot->user);
+			ct = c;
+		}
 		t = ct;
 		break;
 	}
@@ -1077,12 +1435,36 @@ static struct type *check(struct node *n)
 		break;
 	}
 	case N_SIZEOF: {
-		struct type *st = n->name ? int_type_named(n->name) : check(n->lhs);
+		struct type *st = n->name ? ctype_parse(n->name, n->loc) : check(n->lhs);
 		if (!st)
 			error_at(n->loc, "sizeof: unknown type '%s'", n->name);
 		n->ival = unk(st) ? 8 : (uint64_t)st->size;
 		if (!unk(st) && st->kind == TY_BUF)
 			n->ival = st->size - 1;
+		if (!unk(st) && st->kind == TY_CREF)
+			n->ival = (uint64_t)ctype_size(st);
+		if (!unk(st) && st->ptrs)
+			n->ival = n->name ? (uint64_t)arch.word : 8;
+		t = u64t();
+		break;
+	}
+	case N_OFFSETOF: {
+		struct type *st = ctype_parse(n->name, n->loc);
+		if (!st || st->kind != TY_CREF)
+			error_at(n->loc, "offsetof needs a struct or union type, not '%s'", n->name);
+		long off = 0, bit;
+		int bsz;
+		char *path = xstrdup(n->str);
+		for (char *m = strtok(path, "."); m; m = strtok(NULL, ".")) {
+			if (st->kind != TY_CREF)
+				error_at(n->loc, "offsetof: '%s' is not inside a struct", m);
+			st = ctype_member(st, m, n->loc, &bit, &bsz);
+			if (bsz)
+				error_at(n->loc, "offsetof: '%s' is a bitfield", m);
+			off += bit / 8;
+		}
+		n->kind = N_INT;
+		n->ival = (uint64_t)off;
 		t = u64t();
 		break;
 	}
@@ -1196,6 +1578,7 @@ static void expand(struct node *pn)
 			pr->node = pn;
 			pr->prov = pv;
 			pr->index = P->probes.n;
+			pr->pidnote = -1;
 			vec_push(&P->probes, pr);
 		}
 		prov = pv;
@@ -1278,6 +1661,7 @@ struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe)
 	P->nparams = nparams;
 	P->params = params;
 	P->unsafe = unsafe;
+	ctype_decls(ast);
 	for (int i = 0; i < ast->nprobes; i++)
 		expand(ast->probes[i]);
 	for (pass = 1; pass <= 2; pass++) {
@@ -1289,7 +1673,7 @@ struct prog *sema(struct program *ast, int nparams, char **params, bool unsafe)
 		}
 	}
 	for (int i = 0; i < P->maps.n; i++)
-		if (!((struct map *)P->maps.v[i])->scratch)
+		if (!((struct map *)P->maps.v[i])->scratch && !((struct map *)P->maps.v[i])->stack)
 			map_layout(P->maps.v[i]);
 	for (int i = 0; i < P->probes.n; i++)
 		syscall_dispatch(P->probes.v[i]);

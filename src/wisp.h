@@ -25,6 +25,8 @@
 #define WISP_MAP_ENTRIES 4096	/* default max entries of a map */
 #define WISP_STACK 512		/* the BPF stack */
 #define WISP_MAX_INSNS 1000000	/* the kernel's limit for one program (5.2+, privileged) */
+#define WISP_STACK_ENTRIES 1024	/* stack ids a stack trace map holds: ~1 MB at 127 frames */
+#define WISP_STACK_DEPTH 127	/* frames of kstack/ustack (the kernel's default maximum) */
 
 /* ---------------------------------------------------------------- util.c */
 
@@ -105,9 +107,12 @@ struct token {
 struct lexer {
 	const char *p;		/* next character */
 	const char *start;	/* cur_src->text */
+	const char *mp, *mend;	/* the rest of a #define's expansion, if any */
+	bool in_macro;
 };
 void lex_init(struct lexer *lx, struct source *src);
 struct token lex_next(struct lexer *lx);	/* a normal token */
+void lex_forget_defines(void);			/* parse() starts with none */
 struct token lex_spec(struct lexer *lx);	/* a probe spec, or a normal token
 						   ('{', EOF, ...) if none starts here */
 
@@ -131,6 +136,7 @@ enum nkind {
 	N_INDEX,	/* lhs[rhs] */
 	N_TUPLE,	/* (args...) with nargs >= 2 */
 	N_SIZEOF,	/* sizeof(name) when name != NULL, else sizeof(lhs) */
+	N_OFFSETOF,	/* offsetof(name, str): str is the member path "a.b" */
 	N_ASSIGN,	/* lhs (N_VAR or N_MAP) op= rhs; op = OP_NONE for plain '=' */
 	N_INCDEC,	/* lhs ++/--: op = OP_ADD or OP_SUB, post = postfix */
 	/* statements */
@@ -150,6 +156,7 @@ enum op {
 	OP_LAND, OP_LOR,
 	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	OP_NEG, OP_NOT, OP_BNOT,
+	OP_DEREF, OP_ADDR,	/* unary * and & */
 };
 
 struct type;
@@ -183,11 +190,17 @@ struct node {
 	struct map *map;	/* N_MAP, and the map of a map-assignment */
 	struct var *var;	/* N_VAR */
 	int aid;		/* index into prog->actions (printf, print, ...) */
+	bool cacc;		/* a C access: member, element or *p of a C type;
+				   ival is the byte offset (members) or the
+				   element size (index) */
+	int bitoff, bitsz;	/* a bitfield member: bits from ival's byte, width */
 };
 
 struct program {
 	struct node **probes;	/* N_PROBE nodes in source order */
 	int nprobes;
+	struct loc *decls;	/* C declarations (struct, union, enum, typedef) */
+	int ndecls;
 };
 
 /* parse.c */
@@ -207,6 +220,11 @@ enum ty {
 	TY_INET,	/* 24 bytes: u64 address family, 16 address bytes (ntop) */
 	TY_CTX,		/* the `args` of a tracepoint: fields come from the attach */
 	TY_TSTAMP,	/* strftime(): 8 bytes ns (CLOCK_MONOTONIC, as nsecs); fmt in .fmt */
+	TY_CREF,	/* a C struct, union or array in memory, known by its address
+			   (btf/cid; never stored: its members are read) */
+	TY_STACK,	/* kstack/ustack: u64 stack id | pid << 32 (ustack); smap */
+	TY_KSYM,	/* ksym(addr): u64 address, printed as the kernel symbol */
+	TY_USYM,	/* usym(addr): u64 address, u64 pid; printed as the symbol */
 	/* map values written by aggregations; see "Map layout" below */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 };
@@ -220,7 +238,42 @@ struct type {
 	int *offs;
 	int64_t lmin, lmax, lstep;	/* TY_LHIST */
 	const char *fmt;	/* TY_TSTAMP: strftime format */
+	/* C types, from BTF or the script's declarations (types.c). A TY_INT
+	 * with ptrs > 0 is a typed pointer: to btf's type cid through ptrs
+	 * levels (btf NULL: to an integer of cid bytes, signed if psign). A
+	 * TY_CREF is the object btf/cid itself. */
+	struct btf *btf;
+	int cid, ptrs;
+	bool psign;
+	bool user;		/* what it points to (or is) is in user memory */
+	/* TY_STACK */
+	bool ustack;
+	int depth;		/* frames */
+	int smode;		/* STACK_BPFTRACE, STACK_PERF, STACK_RAW */
+	struct map *smap;	/* the stack trace map it indexes */
 };
+enum { STACK_BPFTRACE, STACK_PERF, STACK_RAW };
+
+/* C types (types.c). The script's declarations come first, then the
+ * kernel's BTF, which is opened only when a type is asked for. */
+void ctype_decls(struct program *ast);	/* reads the script's declarations */
+/* A cast's or sizeof's type text ("struct sock *", "unsigned int",
+ * "uint32 *", "struct x"); NULL when it names no known type (error_at for
+ * a struct the kernel and the script both lack). */
+struct type *ctype_parse(const char *text, struct loc loc);
+/* The language type of a value of C type id in b: integers, typed
+ * pointers, char arrays as strings, other aggregates as TY_CREF. */
+struct type *ctype_of(struct btf *b, int id, bool user, struct loc loc);
+/* base.name (base a TY_CREF struct/union or a pointer to one): the
+ * member's type; *bitoff is its offset in bits, *bitsz its width when a
+ * bitfield (else 0). error_at when there is no such member. */
+struct type *ctype_member(struct type *base, const char *name, struct loc loc, long *bitoff,
+			  int *bitsz);
+/* base[i] and *base: the element's type and size */
+struct type *ctype_elem(struct type *base, struct loc loc, int *esize);
+int ctype_size(struct type *t);		/* bytes of a TY_CREF, or what a pointer points to */
+bool ctype_enum(const char *name, int64_t *v);	/* an enumerator of the script or the kernel */
+const char *ctype_name(struct type *t);	/* "struct sock *" */
 
 struct type *type_int(int size, bool sign);
 struct type *type_str(int size);
@@ -261,6 +314,9 @@ struct map {
 	int max_entries;
 	int fd;			/* -1 until created */
 	int id;			/* index in prog->maps; the events map's id is prog->maps.n */
+	bool stack;		/* a stack trace map: depth frames of val_size / 8 */
+	bool ustack;
+	bool pids;		/* the pids already noted (A_PIDNOTE), not printed */
 	bool scratch;		/* a per-CPU array of one entry (key u32 0): room for records
 				   too big for the stack (join); not a user map, never printed */
 	bool syscalls;		/* the array of a dispatched syscalls probe (struct
@@ -285,6 +341,8 @@ enum act {
 	A_CAT,		/* fmt, args: the file name */
 	A_SYSTEM,	/* fmt, args: the command line */
 	A_JOIN,		/* args[0]: TY_STR array of nelems, delim in fmt */
+	A_PIDNOTE,	/* args[0]: a pid whose user addresses the program keeps
+			   (ustack, usym): its mappings are read while it lives */
 };
 
 struct action {
@@ -333,6 +391,9 @@ struct entry {
  * print(@m, top, div): 0 means all / no division. */
 void map_print(FILE *f, struct map *m, struct entry *e, int n, int64_t top, int64_t div);
 void json_str(FILE *f, const char *s, size_t n);	/* a JSON string literal */
+/* kstack/ustack, ksym, usym values as text (bpftrace's layout) */
+void sym_print(FILE *f, const struct type *t, const uint8_t *data);
+extern bool opt_folded;	/* -f folded: stack-keyed maps as flame graph input */
 /* {"type": "printf", "data": "..."} etc. from text produced in text mode */
 void json_printf(FILE *f, const char *text, size_t n);
 
@@ -398,9 +459,11 @@ int bpf_map_lookup(int fd, const void *key, void *val);
 int bpf_map_update(int fd, const void *key, const void *val, uint64_t flags);
 int bpf_map_delete(int fd, const void *key);
 int bpf_map_next_key(int fd, const void *key, void *next);	/* key NULL = first */
-/* log receives the verifier log (may be NULL); log_size its capacity. */
+/* log receives the verifier log (may be NULL); log_size its capacity.
+ * tr: a BPF_PROG_TYPE_TRACING program's target (btf_id ...), else NULL. */
+struct attach;
 int bpf_prog_load(enum bpf_prog_type type, const struct bpf_insn *insn, int n,
-		  const char *name, char *log, size_t log_size);
+		  const char *name, char *log, size_t log_size, const struct attach *tr);
 int bpf_prog_test_run(int progfd, void *ctx, size_t ctx_size);	/* BEGIN/END */
 int bpf_raw_tp_open(const char *name, int progfd);
 int perf_event_open_(struct perf_event_attr *attr, int pid, int cpu, int group, unsigned long flags);
@@ -640,6 +703,12 @@ int btf_kind(struct btf *b, int id);	/* BTF_KIND_*; -1 for no such id */
 int btf_member(struct btf *b, int struct_id, const char *name, long *bit_off,
 	       int *bitfield_size);
 bool btf_enum_value(struct btf *b, const char *name, int64_t *value);	/* ENUM and ENUM64 */
+bool btf_int_signed(struct btf *b, int id);	/* an INT with BTF_INT_SIGNED */
+int btf_func_type(struct btf *b, int func_id);	/* a FUNC's FUNC_PROTO id; -1 otherwise */
+/* A FUNC_PROTO's parameters as btf_func_proto gives them; returns the
+ * return type id (0 = void), -1 when proto is not a FUNC_PROTO. */
+int btf_proto_params(struct btf *b, int proto, struct vec *param_names,
+		     struct vec *param_types_as_intptr);
 int btf_pointee(struct btf *b, int id);	/* PTR: the pointed-to id (unresolved); -1 otherwise */
 int btf_array(struct btf *b, int id, int *elem_type, int *nelems);	/* ARRAY: 0; -1 otherwise */
 /* FUNC by name -> its prototype: the parameters' names (arena copies; a
@@ -667,7 +736,22 @@ struct btf *btf_module(const char *mod);
 int btf_kernel_find(const char *name, int kind, struct btf **where);
 /* The fd of a module's BTF object in the kernel (for attach_btf_obj_fd),
  * found by name through BPF_BTF_GET_NEXT_ID; -errno when not found. */
-int btf_module_fd(const char *mod);
+int btf_module_fd(const char *mod);	/* kept open: do not close it */
+/* C's spelling of a type as bpftrace prints it ("struct file *", "const
+ * char *"); the length as snprintf gives it, -1 for a bad id */
+int btf_type_str(struct btf *b, int id, char *buf, size_t n);
+/* "vmlinux" for btf_kernel()'s, the module's name for btf_module()'s,
+ * NULL for other BTF */
+const char *btf_module_name(struct btf *b);
+/* Types of that kind whose names match name_glob, in vmlinux (if mod_glob
+ * matches "vmlinux") and in each module whose name matches mod_glob (NULL
+ * = all): vmlinux first, then modules by name, sorted by name, one per
+ * name. A plain name with mod_glob NULL stops at the first BTF that has
+ * it. Pushes btf and id (intptr_t) onto two parallel vecs; the count, or
+ * -1 when the kernel has no BTF. */
+int btf_kernel_match(const char *mod_glob, int kind, const char *name_glob,
+		     struct vec *btfs, struct vec *ids_as_intptr);
+void btf_kernel_set_dir(const char *dir);	/* tests: not /sys/kernel/btf (NULL: it again) */
 
 /* --------------------------------------------------------------- cdecl.c
  * C struct, union, enum and typedef declarations written in a script (as
@@ -736,6 +820,7 @@ struct probe {
 	struct tp_format *sysraw;	/* raw_syscalls:sys_enter (or sys_exit) ... */
 	const struct tp_field *sysid;	/* ... and its `id` field */
 	bool sysopen;		/* attach: its perf event is open */
+	int pidnote;		/* the A_PIDNOTE action (ustack, usym), or -1 */
 };
 
 struct var {

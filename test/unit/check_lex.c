@@ -282,11 +282,65 @@ START_TEST(shebang_and_include)
 	ck_assert_int_eq(col, 1);
 	/* #! only on the first line */
 	ck_assert_str_eq(lex_msg("a\n#!x"), "unsupported preprocessor directive '#!'");
-	ck_assert_str_eq(lex_msg("#define X 1\n"),
-			 "unsupported preprocessor directive '#define'");
 	ck_assert_str_eq(lex_msg("#includes\n"),
 			 "unsupported preprocessor directive '#includes'");
 	ck_assert_str_eq(lex_msg("a # b"), "unexpected character '#'");
+}
+END_TEST
+
+/* #define: object-like macros, expanded where their name is lexed as an
+ * identifier; no expansion inside an expansion; empty ones vanish */
+START_TEST(defines)
+{
+	lex_forget_defines();
+	lex_ok("#define LEN 16\n#define AF (2 + LEN) // why\n#define NOTHING\n"
+	       "#define SELF SELF\nLEN AF NOTHING x SELF LENGTH");
+	ck_assert_int_eq(ntoks, 10);
+	tok_is(0, TK_INT, "16");
+	ck_assert_int_eq(toks[0].ival, 16);
+	tok_is(1, TK_PUNCT, "(");
+	tok_is(2, TK_INT, "2");
+	tok_is(3, TK_PUNCT, "+");
+	tok_is(4, TK_IDENT, "LEN");	/* not expanded again inside AF */
+	tok_is(5, TK_PUNCT, ")");
+	tok_is(6, TK_IDENT, "x");
+	tok_is(7, TK_IDENT, "SELF");
+	tok_is(8, TK_IDENT, "LENGTH");
+	/* a redefinition wins from where it is */
+	lex_forget_defines();
+	lex_ok("#define N 1\nN\n#define N 2\nN");
+	ck_assert_int_eq(toks[0].ival, 1);
+	ck_assert_int_eq(toks[1].ival, 2);
+	lex_forget_defines();
+	ck_assert_str_eq(lex_msg("#define F(x) x\n"), "function-like macros are not supported");
+	ck_assert_str_eq(lex_msg("#define\n"), "#define needs a macro name");
+	lex_forget_defines();
+}
+END_TEST
+
+/* #ifdef/#ifndef/#else/#endif and #if 0/1 pick lines; nested ones in a
+ * skipped branch are skipped whole */
+START_TEST(conditionals)
+{
+	lex_forget_defines();
+	lex_ok("#define A\n#ifdef A\nyes1\n#else\nno1\n#endif\n"
+	       "#ifndef A\nno2\n#ifdef A\nno3\n#endif\n#else\nyes2\n#endif\n"
+	       "#if 0\nno4\n#endif\n#if 1\nyes3\n#endif\nend");
+	ck_assert_int_eq(ntoks, 5);
+	tok_is(0, TK_IDENT, "yes1");
+	tok_is(1, TK_IDENT, "yes2");
+	tok_is(2, TK_IDENT, "yes3");
+	tok_is(3, TK_IDENT, "end");
+	/* BPFTRACE_HAVE_BTF follows the kernel, as in bpftrace */
+	lex_forget_defines();
+	FILE *f = fopen("/sys/kernel/btf/vmlinux", "r");
+	lex_ok("#ifdef BPFTRACE_HAVE_BTF\nbtf\n#else\nnobtf\n#endif\n");
+	tok_is(0, TK_IDENT, f ? "btf" : "nobtf");
+	if (f)
+		fclose(f);
+	ck_assert_str_eq(lex_msg("#ifdef X\nfoo\n"), "unterminated conditional directive");
+	ck_assert_str_eq(lex_msg("#if X\n#endif\n"), "only '#if 0' and '#if 1' are supported");
+	lex_forget_defines();
 }
 END_TEST
 
@@ -424,6 +478,8 @@ int main(void)
 	tcase_add_test(tc, string_errors);
 	tcase_add_test(tc, comments);
 	tcase_add_test(tc, shebang_and_include);
+	tcase_add_test(tc, defines);
+	tcase_add_test(tc, conditionals);
 	tcase_add_test(tc, include_note);
 	tcase_add_test(tc, dollar_errors);
 	tcase_add_test(tc, bad_chars);

@@ -212,6 +212,14 @@ START_TEST(casts)
 			 " cast (struct task_struct *)\n  builtin curtask\n");
 	ck_assert_str_eq(body("(struct  sk**)0"), " cast (struct sk **)\n  int 0\n");
 	ck_assert_str_eq(body("(struct foo)$x"), " cast (struct foo)\n  var $x\n");
+	ck_assert_str_eq(body("(union u *)0"), " cast (union u *)\n  int 0\n");
+	ck_assert_str_eq(body("(unsigned long long *)0"),
+			 " cast (unsigned long long *)\n  int 0\n");
+	ck_assert_str_eq(body("*$p"), " *\n  var $p\n");
+	ck_assert_str_eq(body("&$p->a[1]"), " &\n  index\n   field -> a\n    var $p\n   int 1\n");
+	ck_assert_str_eq(body("offsetof(struct sock, __sk_common.skc_dport)"),
+			 " offsetof (struct sock, __sk_common.skc_dport)\n");
+	ck_assert_str_eq(body("sizeof(union u)"), " sizeof (union u)\n");
 	ck_assert_str_eq(body("(uint8 *)$p"), " cast (uint8 *)\n  var $p\n");
 	ck_assert_str_eq(body("(uint32[4])$p"), " cast (uint32[4])\n  var $p\n");
 	ck_assert_str_eq(body("-(s8)(u8)$p"), " -\n  cast (s8)\n   cast (u8)\n    var $p\n");
@@ -225,7 +233,8 @@ START_TEST(casts)
 		ck_assert_str_eq(n->name, names[i]);
 	}
 	/* other words in parentheses are expressions */
-	ck_assert_int_eq(first_expr("BEGIN { (int) }")->kind, N_BUILTIN);
+	ck_assert_int_eq(first_expr("BEGIN { (integer) }")->kind, N_BUILTIN);
+	ck_assert_int_eq(first_expr("BEGIN { (int)1 }")->kind, N_CAST);
 }
 END_TEST
 
@@ -563,7 +572,7 @@ static const struct {
 	{ "BEGIN, {}", "expected a probe, found '{'" },
 	{ "BEGIN x", "expected '{', a filter or ',' after probe spec, found 'x'" },
 	{ "BEGIN", "expected '{', a filter or ',' after probe spec, found end of input" },
-	{ "struct foo { int x; }", "struct definitions are not supported" },
+	{ "struct foo { int x; }", "this declaration does not end: ';' expected" },
 	{ "BEGIN /1 {}", "expected '/' at end of filter, found '{'" },
 	{ "BEGIN /1/ 2", "expected '/' at end of filter, found end of input" },
 	{ "BEGIN /1/ 2/ ;", "expected an expression, found ';'" },
@@ -607,7 +616,7 @@ static const struct {
 	{ "BEGIN { struct(1) }", "expected an expression, found 'struct'" },
 	{ "BEGIN { unroll + 1 }", "expected '(' after 'unroll', found '+'" },
 	{ "BEGIN { $x = 1 + }", "expected an expression, found '}'" },
-	{ "BEGIN { $x = * 2 }", "expected an expression, found '*'" },
+	{ "BEGIN { $x = / 2 }", "expected an expression, found '/'" },
 	{ "BEGIN { sizeof 4 }", "expected '(' after 'sizeof', found '4'" },
 	{ "BEGIN { sizeof(uint8 }", "expected ')', found '}'" },
 	{ "BEGIN { (struct 1 *)0 }", "expected a struct name after 'struct', found '1'" },
@@ -628,7 +637,7 @@ static const struct {
 	{ "BEGIN { 1 ? 2 }", "expected ':' in '?:', found '}'" },
 	{ "BEGIN { \"x }", "unterminated string" },
 	{ "BEGIN { 0x }", "invalid integer literal '0x'" },
-	{ "BEGIN\n#define X\n{ }", "unsupported preprocessor directive '#define'" },
+	{ "BEGIN\n#pragma once\n#error X\n{ }", "unsupported preprocessor directive '#error'" },
 };
 
 START_TEST(error_messages)
@@ -750,6 +759,32 @@ START_TEST(op_strings)
 }
 END_TEST
 
+/* C declarations at the top level, before, between and after probes: the
+ * parser records where each is (up to its ';' outside braces) */
+START_TEST(declarations)
+{
+	const char *text = "struct a { int x; struct { int y; } in; };\n"
+			   "BEGIN { }\n"
+			   "typedef unsigned int u_t;\n"
+			   "enum e { A = 1, B };\n"
+			   "union u { int i; char c[4]; };\n"
+			   "END { }\n";
+	struct program *p = parse_ok(text);
+	ck_assert_int_eq(p->nprobes, 2);
+	ck_assert_int_eq(p->ndecls, 4);
+	const char *want[] = {
+		"struct a { int x; struct { int y; } in; };", "typedef unsigned int u_t;",
+		"enum e { A = 1, B };", "union u { int i; char c[4]; };",
+	};
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(xstrndup(text + p->decls[i].off, p->decls[i].len), want[i]);
+	ck_assert_str_eq(pmsg("struct a { int x; \nBEGIN { }"),
+			 "this declaration does not end: ';' expected");
+	ck_assert_str_eq(pmsg("struct a { int x; };"), "a program needs at least one probe");
+	ck_assert_str_eq(pmsg("BEGIN { offsetof(struct a) }"), "expected ',', found ')'");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("parse");
@@ -784,6 +819,7 @@ int main(void)
 	tcase_add_test(tc, long_chains);
 	tcase_add_test(tc, dump_types);
 	tcase_add_test(tc, op_strings);
+	tcase_add_test(tc, declarations);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

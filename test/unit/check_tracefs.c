@@ -343,7 +343,13 @@ START_TEST(find_spellings)
 	find_is("u:/bin/sh:main", &prov_uprobe, "/bin/sh:main");
 	find_is("uretprobe:libc:malloc", &prov_uretprobe, "libc:malloc");
 	find_is("U:/bin/x:p:n", &prov_usdt, "/bin/x:p:n");
-	find_is("kfunc:vfs_read", NULL, NULL);
+	find_is("kfunc:vfs_read", &prov_kfunc, "vfs_read");
+	find_is("fentry:vmlinux:vfs_read", &prov_kfunc, "vmlinux:vfs_read");
+	find_is("fexit:vfs_read", &prov_kretfunc, "vfs_read");
+	find_is("kretfunc:vfs_read", &prov_kretfunc, "vfs_read");
+	find_is("rawtracepoint:sched_switch", &prov_rawtracepoint, "sched_switch");
+	find_is("rt:sched_switch", &prov_rawtracepoint, "sched_switch");
+	find_is("kfun:vfs_read", NULL, NULL);
 	find_is("BEGINX", NULL, NULL);
 	find_is("begin", NULL, NULL);
 	find_is("T:sched:sched_switch", NULL, NULL);
@@ -354,7 +360,7 @@ START_TEST(find_spellings)
 	int n = 0;
 	while (providers[n])
 		n++;
-	ck_assert_int_eq(n, 11);
+	ck_assert_int_eq(n, 14);
 }
 END_TEST
 
@@ -785,7 +791,7 @@ static int trivial_prog(enum bpf_prog_type type)
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	char log[256];
-	return bpf_prog_load(type, insn, 2, "wisp_test", log, sizeof(log));
+	return bpf_prog_load(type, insn, 2, "wisp_test", log, sizeof(log), NULL);
 }
 
 static bool fd_open(int fd)
