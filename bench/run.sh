@@ -21,6 +21,11 @@
 #     raw_syscalls:sys_enter by comm; LOOP_RUNS alternating runs each, medians,
 #     and the count wisp printed for getppid_loop must be >= 2,000,000.
 #  e. instructions: `wisp -d` on each benchmark program, instruction lines.
+#  f. kernel types and stacks: a. and b. again for a program that reads a
+#     kernel struct through BTF (curtask->real_parent->pid) and one that
+#     keys a map by kstack, and the kernel memory of the stack maps each
+#     tracer creates for `@[kstack] = count()` (the memlock of its
+#     stack-trace maps in /proc/PID/fdinfo while it runs).
 # bpftrace and ply are measured the same way when they are installed.
 #
 # Environment: WISP (./src/wisp), STATIC (unset: skip c), RUNS (21),
@@ -63,6 +68,8 @@ prog_attach='tracepoint:syscalls:sys_enter_getppid { @ = count(); }'
 prog_event='tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
 prog_read='tracepoint:syscalls:sys_exit_read /args->ret > 0/ { @bytes = hist(args->ret); }'
 prog_open='tracepoint:syscalls:sys_enter_openat { printf("%s %s\n", comm, str(args->filename)); }'
+prog_btf='tracepoint:syscalls:sys_enter_getppid { @[curtask->real_parent->pid] = count(); }'
+prog_kstack='tracepoint:syscalls:sys_enter_getppid { @[kstack] = count(); }'
 
 echo "wisp: $wisp ($("$wisp" --version 2>/dev/null || echo 'version unknown'))"
 echo "kernel: $(uname -r), $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -109,6 +116,39 @@ if command -v ply >/dev/null; then
 		'tracepoint:syscalls/sys_enter_getppid { @ = count(); }')")
 else
 	echo "ply: not installed"
+fi
+
+# ------------------------------------------------------------ f
+echo
+echo "f. the same for a program reading kernel structs (BTF): $prog_btf"
+btf_ab=$(measure_attach wisp_btf "$wisp" -q -c "$tmp/timing stamp $stamp" -e "$prog_btf")
+kst_ab=$(measure_attach wisp_kstack "$wisp" -q -c "$tmp/timing stamp $stamp" -e "$prog_kstack")
+if command -v bpftrace >/dev/null; then
+	others_ab+=("$(measure_attach bpftrace_btf bpftrace -q -c "$tmp/timing stamp $stamp" -e "$prog_btf")")
+fi
+
+# stack_mem NAME CMD...: the memlock bytes of CMD's stack-trace maps (type 7)
+stack_mem() {
+	local name=$1 pid fd kb=0 i
+	shift
+	"$@" >/dev/null 2>&1 </dev/null &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do	# until it holds a stack map (10 s)
+		sleep 0.1
+		grep -qs '^map_type:[[:space:]]*7$' /proc/$pid/fdinfo/* && break
+	done
+	sleep 0.2
+	for fd in /proc/$pid/fdinfo/*; do
+		grep -qs '^map_type:[[:space:]]*7$' "$fd" || continue
+		kb=$((kb + $(sed -n 's/^memlock:[[:space:]]*//p' "$fd") / 1024))
+	done
+	kill -INT $pid 2>/dev/null
+	wait $pid 2>/dev/null || true
+	echo "$name $kb"
+}
+stack_mems=("$(stack_mem wisp "$wisp" -q -e 'profile:hz:99 { @[kstack] = count(); }')")
+if command -v bpftrace >/dev/null; then
+	stack_mems+=("$(stack_mem bpftrace bpftrace -q -e 'profile:hz:99 { @[kstack] = count(); }')")
 fi
 
 # ------------------------------------------------------------ c
@@ -206,6 +246,16 @@ done
 for o in "${ev_other[@]+"${ev_other[@]}"}"; do
 	read -r name ns <<<"$o"
 	printf '%-36s %12s %12s %12s\n' "$name getppid() ns/call" "$ns" "$bare" "$(added "$ns" "$bare")"
+done
+read -r _ btf_ms btf_kb <<<"$btf_ab"
+read -r _ kst_ms kst_kb <<<"$kst_ab"
+printf '%-36s %12s %12s %12s\n' "BTF program exec-to-attached (ms)" "$btf_ms" "$base_ms" "$(added "$btf_ms" "$base_ms")"
+printf '%-36s %12s\n' "BTF program peak RSS (KiB)" "$btf_kb"
+printf '%-36s %12s %12s %12s\n' "kstack program exec-to-attached (ms)" "$kst_ms" "$base_ms" "$(added "$kst_ms" "$base_ms")"
+printf '%-36s %12s\n' "kstack program peak RSS (KiB)" "$kst_kb"
+for o in "${stack_mems[@]}"; do
+	read -r name kb <<<"$o"
+	printf '%-36s %12s\n' "$name stack map memlock (KiB)" "$kb"
 done
 echo
 printf '%-36s %12s\n' "program (wisp -d)" "insns"
