@@ -201,7 +201,7 @@ static int list(struct parser *p, struct node *n, const char *close, bool empty_
 
 /* ----------------------------------------------------------- types */
 
-/* type = ("struct" IDENT | "union" IDENT | inttype | cword+) "*"* ("[" INT "]")?
+/* type = ("struct" IDENT | "union" IDENT | inttype | cword+ | IDENT) "*"* ("[" INT "]")?
  * Returned as normalised text: "uint8", "struct task_struct *",
  * "struct sk **", "uint8[4]", "unsigned long *". */
 static const char *type(struct parser *p)
@@ -459,6 +459,20 @@ static struct node *cast(struct parser *p)
 	return height(p, n, p->h + 1);
 }
 
+/* "(" IDENT "*"+ ")": a cast to a pointer to a typedef'd type, since no
+ * expression has that shape ("(x *)" multiplies by nothing). */
+static bool typedef_cast(struct parser *p)
+{
+	struct lexer l = p->lx;
+	struct token t = lex_next(&l);
+	if (t.kind != TK_IDENT || is_keyword(t.s))
+		return false;
+	int stars = 0;
+	for (t = lex_next(&l); is(&t, "*"); t = lex_next(&l))
+		stars++;
+	return stars > 0 && is(&t, ")");
+}
+
 /* unary = ("!" | "~" | "-" | "+" | "*" | "&") unary
  *       | ("++" | "--") unary
  *       | cast
@@ -475,7 +489,7 @@ static struct node *unary(struct parser *p)
 
 	if (is(&t, "(")) {
 		struct token u = peek(p);
-		if (type_start(&u))
+		if (type_start(&u) || typedef_cast(p))
 			return cast(p);
 	}
 	if (is(&t, "++") || is(&t, "--")) {

@@ -264,6 +264,20 @@ static int c_int(const char *text, bool *sign)
 	return 0;
 }
 
+/* (foo_t *)x: a typedef of the script's or the kernel's */
+static struct type *typedef_named(const char *name, int ptrs, struct loc loc)
+{
+	struct btf *b = decls;
+	int id = decls ? btf_find(decls, name, BTF_KIND_TYPEDEF) : -1;
+	if (id <= 0 && btf_kernel())
+		id = btf_kernel_find(name, BTF_KIND_TYPEDEF, &b);
+	if (id <= 0)
+		return NULL;
+	if (ptrs)
+		return ptr_to(b, id, ptrs, false);
+	return ctype_of(b, id, false, loc);
+}
+
 struct type *ctype_parse(const char *text, struct loc loc)
 {
 	char base[128];
@@ -290,7 +304,7 @@ struct type *ctype_parse(const char *text, struct loc loc)
 		return ptrs ? ptr_to(NULL, 0, ptrs, false) : NULL;
 	bool is_union = !strncmp(base, "union ", 6);
 	if (strncmp(base, "struct ", 7) && !is_union)
-		return NULL;
+		return typedef_named(base, ptrs, loc);
 	const char *name = base + (is_union ? 6 : 7);
 	struct btf *b;
 	int id;
