@@ -100,7 +100,10 @@ const char *type_name(const struct type *t)
 		return "none";
 	switch (t->kind) {
 	case TY_NONE: return "none";
-	case TY_INT: return xprintf("%sint%d", t->sign ? "" : "u", t->size * 8);
+	case TY_INT:
+		if (t->ptrs)
+			return ctype_name((struct type *)t);
+		return xprintf("%sint%d", t->sign ? "" : "u", t->size * 8);
 	case TY_STR: return xprintf("string[%d]", t->size);
 	case TY_BUF: return xprintf("buffer[%d]", t->size - 1);
 	case TY_TUPLE: {
@@ -392,6 +395,8 @@ const char *ctype_name(struct type *t)
 	if (t->kind != TY_CREF && !t->ptrs)
 		return type_name(t);
 	const char *stars = t->kind == TY_CREF ? "" : xprintf(" %.*s", t->ptrs, "********");
+	if (!t->btf && t->cid == -1)
+		return "struct task_struct *";	/* curtask, not looked up yet */
 	if (!t->btf)
 		return xprintf("%s%s", t->cid ? type_name(type_int(t->cid, t->psign)) : "void", stars);
 	struct btf *b = t->btf;
