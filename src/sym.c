@@ -372,6 +372,34 @@ static void ufile_read(struct ufile *f)
 	tab_trim(&f->tab);
 }
 
+/* One line of /proc/PID/maps: "start-end perms offset dev inode   path"
+ * (strtoull, not sscanf: keeps musl's scanf out of the static binary). */
+static bool maps_line(char *line, unsigned long long *start, unsigned long long *end,
+		      char **perms, unsigned long long *pgoff, char **path)
+{
+	char *p = line;
+	*start = strtoull(p, &p, 16);
+	if (*p++ != '-')
+		return false;
+	*end = strtoull(p, &p, 16);
+	if (*p++ != ' ')
+		return false;
+	*perms = p;
+	p += strcspn(p, " ");
+	if (!*p)
+		return false;
+	*p++ = '\0';
+	*pgoff = strtoull(p, &p, 16);
+	for (int i = 0; i < 2; i++) {	/* dev, inode */
+		p += strspn(p, " ");
+		if (!*p || *p == '\n')
+			return false;
+		p += strcspn(p, " \n");
+	}
+	*path = p + strspn(p, " ");
+	return true;
+}
+
 /* "start-end perms offset dev inode   path": the executable mappings.
  * NULL when the process is gone (or hidden from us). */
 static struct uproc *read_maps(int pid)
@@ -388,12 +416,9 @@ static struct uproc *read_maps(int pid)
 	int cap = 0;
 	while (fgets(line, sizeof(line), m)) {
 		unsigned long long start, end, pgoff;
-		char perms[8];
-		int at = 0;
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &start, &end, perms, &pgoff,
-			   &at) < 4 || !at || !strchr(perms, 'x'))
+		char *perms, *path;
+		if (!maps_line(line, &start, &end, &perms, &pgoff, &path) || !strchr(perms, 'x'))
 			continue;
-		char *path = line + at + strspn(line + at, " ");
 		path[strcspn(path, "\n")] = '\0';
 		/* a file replaced since it was mapped: its old path is the best guess */
 		size_t len = strlen(path);
