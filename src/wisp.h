@@ -761,6 +761,8 @@ void btf_kernel_set_dir(const char *dir);	/* tests: not /sys/kernel/btf (NULL: i
  * source. decls are the spans of cur_src that parse() found to hold
  * declarations; errors go through error_at(). NULL when n == 0. */
 struct btf *cdecl_parse(const struct loc *decls, int n, int word, bool big_endian);
+extern int cdecl_abi_arm;	/* tests: ARM's rule for unnamed bitfields (1), others' (0),
+				   or -1: the configured architecture's */
 
 /* ----------------------------------------------------------------- sym.c
  * Symbols for addresses: the kernel's from /proc/kallsyms, read on first

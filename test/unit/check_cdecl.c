@@ -5,7 +5,6 @@
 #include "unit.h"
 #include <linux/btf.h>
 
-extern int cdecl_abi_arm;	/* cdecl.c: ARM's rule for unnamed bitfields (-1: arch's) */
 
 static struct source src;
 
