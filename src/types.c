@@ -327,6 +327,8 @@ static int aggregate(struct type *base, struct btf **b, struct loc loc, const ch
 	*b = base->btf;
 	int id = resolve(b, base->cid);
 	int k = btf_kind(*b, id);
+	if (k == BTF_KIND_FWD)	/* declared, defined nowhere we can see */
+		no_type("struct", btf_name(*b, id), loc);
 	if (k != BTF_KIND_STRUCT && k != BTF_KIND_UNION)
 		error_at(loc, "%s needs a struct or union, not %s", what, ctype_name(base));
 	return id;
@@ -404,6 +406,7 @@ const char *ctype_name(struct type *t)
 	const char *tag = "";
 	switch (btf_kind(b, id)) {
 	case BTF_KIND_STRUCT: tag = "struct "; break;
+	case BTF_KIND_FWD: tag = "struct "; break;
 	case BTF_KIND_UNION: tag = "union "; break;
 	case BTF_KIND_ENUM: tag = "enum "; break;
 	case BTF_KIND_ARRAY: return xprintf("an array%s", stars);

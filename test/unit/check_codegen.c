@@ -58,7 +58,7 @@ static char *compile_dump(const char *text)
 static const char *const golden[] = {
 	"count_comm", "printf", "hist", "lhist", "stats_minmax", "filter_if", "while_unroll",
 	"strings", "tuple_keys", "tracepoint_fields", "map_rmw", "ternary_cast", "join",
-	"kprobe_regs",
+	"kprobe_regs", "ctypes",
 };
 
 START_TEST(golden_dump)

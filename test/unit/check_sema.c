@@ -116,6 +116,68 @@ START_TEST(types)
 }
 END_TEST
 
+/* C types from declarations in the script: the type of each access, and
+ * every error a user can make with them */
+#define REC "struct rec { int i; unsigned char name[8]; unsigned bf:3; int sbf:5; " \
+	"struct rec *next; short arr[4]; union { long l; char c; } u; void *v; struct fw *f; };\n" \
+	"enum color { RED, GREEN = 5, BLUE }; typedef struct rec rec_t;\n"
+
+/* the type sema gives the expression e in BEGIN, with REC declared */
+static const char *ctype_of_expr(const char *e)
+{
+	prog_text = xprintf(REC "BEGIN { $p = (struct rec *)0; $x = %s; }", e);
+	static struct source src;
+	src.name = "stdin";
+	src.text = prog_text;
+	struct prog *p = sema(parse(&src), 0, NULL, false);
+	struct probe *pr = p->probes.v[0];
+	return type_name(((struct var *)pr->vars.v[1])->type);
+}
+
+START_TEST(ctypes)
+{
+	ck_assert_str_eq(ctype_of_expr("$p"), "struct rec *");
+	ck_assert_str_eq(ctype_of_expr("$p->i"), "int64");	/* variables widen */
+	ck_assert_str_eq(ctype_of_expr("$p->name"), "string[8]");
+	ck_assert_str_eq(ctype_of_expr("$p->next->next"), "struct rec *");
+	ck_assert_str_eq(ctype_of_expr("$p->arr[1] + 1"), "int64");
+	ck_assert_str_eq(ctype_of_expr("&$p->arr[1]"), "int16 *");
+	ck_assert_str_eq(ctype_of_expr("&$p->u"), "union (anonymous) *");
+	ck_assert_str_eq(ctype_of_expr("$p + 1"), "struct rec *");
+	ck_assert_str_eq(ctype_of_expr("(rec_t *)$p"), "struct rec *");
+	ck_assert_str_eq(ctype_of_expr("*(uint32 *)$p"), "uint64");
+	ck_assert_str_eq(ctype_of_expr("(unsigned long long *)0"), "uint64 *");
+	ck_assert_str_eq(ctype_of_expr("GREEN + BLUE"), "int64");
+	OK(REC "BEGIN { $p = (struct rec *)0; @[$p->name, $p->bf, $p->u.c] = count(); "
+	   "printf(\"%s %d\\n\", $p->name, $p->sbf); @s = sizeof(struct rec); "
+	   "@o = offsetof(struct rec, u.c); @e = BLUE; }");
+	ck_assert_str_eq(diag(REC "BEGIN { @ = sizeof(struct rec) + offsetof(struct rec, next); }"), "");
+	HAS(REC "BEGIN { $p = (struct rec *)0; $p->nope }", "error: struct rec has no member 'nope'");
+	HAS(REC "BEGIN { $p = (struct rec *)0; $p->i->x }", "error: this has no fields (it is int32)");
+	HAS(REC "BEGIN { $p = (struct rec *)0; $p->f->x }",
+	    "error: unknown type 'struct fw': ");
+	HAS(REC "BEGIN { $p = (struct rec *)0; *$p->v }", "error: cannot dereference void *: what it points to has no size");
+	HAS(REC "BEGIN { $p = (struct rec *)0; $q = $p->u; }",
+	    "error: cannot store union (anonymous) in a variable");
+	HAS(REC "BEGIN { @ = offsetof(struct rec, bf); }", "error: offsetof: 'bf' is a bitfield");
+	HAS(REC "BEGIN { @ = offsetof(struct rec, nope); }", "error: struct rec has no member 'nope'");
+	HAS(REC "BEGIN { @ = *pid; }", "error: cannot dereference uint32: cast it to a pointer type first");
+	HAS(REC "BEGIN { @ = &pid; }", "error: '&' needs a struct member, an array element or *pointer");
+	HAS(REC "BEGIN { @ = (struct rec)0; }", "error: cannot cast to struct rec: only to integers and pointers");
+	HAS(REC "BEGIN { @ = PURPLE; }", "error: unknown identifier 'PURPLE'");
+	HAS("struct a { int x; } BEGIN { }", "error: ");
+	HAS("struct a { foo_t x; }; BEGIN { }", "error: unknown type name 'foo_t'");
+	/* kstack and friends */
+	OK("BEGIN { @[kstack] = count(); @[kstack(perf, 5)] = count(); @u[ustack(raw)] = count(); "
+	   "printf(\"%s %s %s\\n\", kstack, ksym(1), usym(2)); }");
+	HAS("BEGIN { @[kstack(fast)] = count(); }", "error: kstack(): unknown mode 'fast'");
+	HAS("BEGIN { @[kstack(200)] = count(); }", "error: kstack(): the frame count must be from 1 to 127");
+	HAS("BEGIN { @ = uaddr(\"main\"); }", "error: uaddr() needs a uprobe or usdt probe");
+	HAS("BEGIN { @ = kaddr(\"no_such_kernel_symbol_wisp\"); }",
+	    "error: kaddr: no kernel symbol 'no_such_kernel_symbol_wisp' in /proc/kallsyms");
+}
+END_TEST
+
 int main(void)
 {
 	setenv("WISP_TRACEFS", SRCDIR "/test/data/tracefs", 1);
@@ -124,6 +186,7 @@ int main(void)
 	tcase_add_test(tc, accepts);
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, types);
+	tcase_add_test(tc, ctypes);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
