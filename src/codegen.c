@@ -1115,7 +1115,9 @@ static void read_dw(int r, int nbytes, bool user)
  * object's address) plus the member's offset or index * element size. */
 static int gen_caddr(struct node *n)
 {
-	int r = gen_int(n->lhs);
+	/* a char array (typed as a string) is indexed where it lies */
+	struct node *l = n->lhs;
+	int r = l->type->kind == TY_STR && l->cacc ? gen_caddr(l) : gen_int(l);
 	if (n->kind == N_FIELD) {
 		if (n->ival)
 			e_alu64_imm(A, BPF_ADD, r, (int32_t)n->ival);

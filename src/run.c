@@ -1296,6 +1296,12 @@ static void open_perfbuf(struct prog *p)
 		return;
 	int pages = perf_pages();
 	int watermark = pages * (int)sysconf(_SC_PAGESIZE) / 4;
+	/* A program that keeps user addresses (ustack, usym) sends each new
+	 * pid once (A_PIDNOTE): its mappings must be read before it exits,
+	 * so such programs wake wisp on every record rather than in batches. */
+	for (int i = 0; i < p->probes.n; i++)
+		if (((struct probe *)p->probes.v[i])->pidnote >= 0)
+			watermark = 0;
 	pb = perfbuf_open(p->events->fd, pages, watermark);
 	if (!pb)
 		fatal("cannot open the perf buffers: %s", strerror(errno));

@@ -756,6 +756,14 @@ static struct type *index_expr(struct node *n)
 	if (unk(lt))
 		return &t_unknown;
 	lt = cderef(lt, n->loc);
+	if (lt->kind == TY_STR && n->lhs->cacc) {	/* a char array's element */
+		want_int(n->rhs);
+		n->cacc = true;
+		n->ival = 1;
+		struct type *t = type_int(1, lt->psign);
+		t->user = lt->user;
+		return t;
+	}
 	if (lt->kind == TY_CREF || lt->ptrs) {
 		int esize;
 		struct type *t = ctype_elem(lt, n->loc, &esize);
@@ -1406,10 +1414,17 @@ static struct type *check(struct node *n)
 		if (ct->kind != TY_INT)
 			error_at(n->loc, "cannot cast to %s: only to integers and pointers", n->name);
 		struct type *ot = want_int(n->lhs);
-		if (ct->ptrs) {	/* what it points to lives where the operand points */
+		if (ct->ptrs) {
+			/* what it points to lives where the operand points: a typed
+			 * pointer's memory, else user memory for what uprobes and
+			 * syscall arguments give, and in uprobes for any number */
 			struct type *c = xalloc(sizeof(*c));
 			*c = *ct;
-			c->user = user_ptr(n->lhs) || (!unk(ot) && ot->user);
+			if (!unk(ot) && ot->ptrs && ot->cid != -1)
+				c->user = ot->user;
+			else
+				c->user = user_ptr(n->lhs) || (!unk(ot) && ot->user) ||
+					  (cur->prov->caps & PC_USER);
 			ct = c;
 		}
 		t = ct;

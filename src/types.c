@@ -143,6 +143,9 @@ static struct btf *decls;	/* the script's declarations, or NULL */
 
 void ctype_decls(struct program *ast)
 {
+	if (decls)	/* a previous compile's (the fuzzer compiles many) */
+		btf_close(decls);
+	decls = NULL;
 	decls = ast->ndecls ? cdecl_parse(ast->decls, ast->ndecls, arch.word, arch.big_endian) : NULL;
 }
 
@@ -210,13 +213,16 @@ struct type *ctype_of(struct btf *b, int id, bool user, struct loc loc)
 	case BTF_KIND_ENUM64:
 		if (size != 1 && size != 2 && size != 4 && size != 8)
 			error_at(loc, "%s has %d bytes: too big for an integer", btf_name(b, r), size);
-		return type_int(size, btf_kind(b, r) != BTF_KIND_INT || btf_int_signed(b, r));
+		struct type *t = type_int(size, btf_kind(b, r) != BTF_KIND_INT || btf_int_signed(b, r));
+		t->user = user;
+		return t;
 	case BTF_KIND_ARRAY:
 		btf_array(b, r, &elem, &n);
 		elem = resolve(&b, elem);
 		if (btf_kind(b, elem) == BTF_KIND_INT && btf_size(b, elem) == 1 && n > 0) {
 			struct type *t = type_str(n);
 			t->user = user;
+			t->psign = btf_int_signed(b, elem);	/* for its elements: s[i] */
 			return t;
 		}
 		/* fall through */
@@ -368,7 +374,9 @@ struct type *ctype_elem(struct type *base, struct loc loc, int *esize)
 		if (!base->cid)
 			error_at(loc, "cannot dereference a void pointer");
 		*esize = base->cid;
-		return type_int(base->cid, base->psign);
+		struct type *t = type_int(base->cid, base->psign);
+		t->user = base->user;
+		return t;
 	}
 	*esize = btf_size(base->btf, base->cid);
 	if (*esize <= 0)

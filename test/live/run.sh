@@ -108,7 +108,7 @@ same() {
 		return 0
 	fi
 	why="$1 differs (expected $(wc -c <"$2") bytes, got $(wc -c <"$3") bytes; diff -u expected got below)"
-	detail=$(diff -u "$2" "$3" | tail -n +3 | head -n 60 | cat -A)
+	detail=$(diff -a -u "$2" "$3" | tail -n +3 | head -n 60 | cat -A)
 	return 1
 }
 
@@ -1397,6 +1397,622 @@ t_kprobe_unavailable() {
 	[ ! -s "$C/out" ] || fail "-l lists kprobes on a kernel without them: $(head -c 200 "$C/out" | tr '\n' '|')"
 }
 
+# ------------------------------------------------------------- C types
+# Casts to struct pointers, member chains, arrays, bitfields, *p and &x,
+# sizeof/offsetof, enum constants, #define/#ifdef; the types come from C
+# declarations in the script (as bpftrace tools carry them) or from the
+# kernel's BTF. workload.c's struct wl_rec, declared the same way here
+# (keep the two in step); its values are make_rec's.
+
+WL_REC_DECL='struct wl_inner {
+	short s;
+	unsigned char tag;
+	long long big;
+};
+struct wl_other {
+	int id;
+	char label[8];
+};
+struct wl_rec {
+	signed char i8;
+	unsigned char u8;
+	short i16;
+	unsigned short u16;
+	int i32;
+	unsigned int u32;
+	long long i64;
+	unsigned long long u64;
+	char name[12];
+	struct wl_inner in;
+	union {
+		int i;
+		unsigned char b[4];
+	} u;
+	int arr[4];
+	unsigned int bf1 : 3;
+	int bf2 : 5;
+	unsigned int bf3 : 10;
+	int bf4 : 7;
+	struct wl_other *other;
+	unsigned char tail;
+};
+'
+
+need_btf() {
+	[ -r /sys/kernel/btf/vmlinux ] || { why="the kernel has no BTF (/sys/kernel/btf/vmlinux)"; return 77; }
+}
+
+# every member of a struct wl_rec in user memory, read through a cast of a
+# uprobe's argument; the layout (sizeof, offsetof) as the C compiler made it
+struct_decl_run() {
+	need_pmu uprobe || return
+	local layout
+	layout=$("$WORKLOAD" layout) || { fail "workload layout failed"; return 1; }
+	{
+		printf '%s' "$WL_REC_DECL"
+		cat <<EOF
+uprobe:$WORKLOAD:ct_rec_take /pid == cpid/ {
+	\$r = (struct wl_rec *)arg0;
+	printf("%d %d %d %d %d %u %ld %lu\n", \$r->i8, \$r->u8, \$r->i16, \$r->u16, \$r->i32, \$r->u32, \$r->i64, \$r->u64);
+	printf("%s|%d %c %ld|%d %d %d|%d %d %d %d\n", \$r->name, \$r->in.s, \$r->in.tag, \$r->in.big,
+	       \$r->u.i, \$r->u.b[0], \$r->u.b[3], \$r->arr[0], \$r->arr[1], \$r->arr[2], \$r->arr[3]);
+	printf("%u %d %u %d|%d %s %c|%d\n", \$r->bf1, \$r->bf2, \$r->bf3, \$r->bf4,
+	       \$r->other->id, \$r->other->label, \$r->other->label[4], ((struct wl_rec *)arg0)->tail);
+	printf("%d %d %d %d %d %d|%c %d %d\n", *(&\$r->i32), (*\$r).tail, *\$r->arr, *(&\$r->arr[0] + 2),
+	       *(uint16 *)&\$r->u16, *(int16 *)(arg0 + 2), \$r->name[1],
+	       (uint64)(\$r + 1) - (uint64)\$r == sizeof(struct wl_rec), sizeof(\$r->arr));
+	@[\$r->bf4, \$r->other->label, \$r->u16] = count();
+}
+END {
+	printf("sizeof %d\n", sizeof(struct wl_rec));
+	printf("i64 %d\n", offsetof(struct wl_rec, i64));
+	printf("name %d\n", offsetof(struct wl_rec, name));
+	printf("in %d\n", offsetof(struct wl_rec, in));
+	printf("in.big %d\n", offsetof(struct wl_rec, in.big));
+	printf("u %d\n", offsetof(struct wl_rec, u));
+	printf("arr %d\n", offsetof(struct wl_rec, arr));
+	printf("other %d\n", offsetof(struct wl_rec, other));
+	printf("tail %d\n", offsetof(struct wl_rec, tail));
+	printf("inner %d\n", sizeof(struct wl_inner));
+}
+EOF
+	} >"$C/rec.bt"
+	w 20 -c "$WORKLOAD structs 3" "$C/rec.bt"
+	rc_is 0 && no_stderr || return 1
+	# u.i is 0x7f7f7f7f: every u.b[k] is 127; bf2 and bf4 are signed, bf3
+	# and bf4 cross a byte; *(int16 *)(arg0 + 2) is i16
+	local rec='-5 250 -1234 65000 -100000 4000000000 -5000000000 18000000000000000000
+hello|-7 A 1099511627776|2139062143 127 127|10 -20 30 -40
+5 -9 777 -50|42 other r|99
+-100000 99 10 30 65000 -1234|e 1 16'
+	same_text "output" "Attaching 2 probes...
+$rec
+$rec
+$rec
+$layout
+
+
+@[-50, other, 65000]: 3
+" "$C/out"
+}
+
+t_struct_decl_uprobe() { struct_decl_run; }
+# the same through bpf_probe_read (kernels before 5.5 lack the _user helper)
+t_struct_decl_old_helpers() { WISP_OLD_HELPERS=1 struct_decl_run; }
+
+# The kernel's structs through BTF: curtask (struct task_struct *) in a
+# thread of the workload, whose parent is wisp (-c), whose parent is
+# timeout(1); an array member, & and *, a cast, enum constants, sizeof and
+# offsetof against BTF read by bpfobjs (not wisp), #define and #ifdef.
+struct_btf_run() {
+	need_btf || return
+	need_tracefs syscalls/sys_enter_getppid || return
+	local btf
+	btf=$("$BPFOBJS" btf /sys/kernel/btf/vmlinux task_struct pid tgid comm real_parent 2>&1) ||
+		{ fail "bpfobjs cannot read task_struct from the BTF: $btf"; return 1; }
+	cat >"$C/t.bt" <<'EOF'
+#define WL_MAGIC 4242
+#ifdef BPFTRACE_HAVE_BTF
+#define WL_HAVE "btf"
+#else
+#define WL_HAVE "nobtf"
+#endif
+#ifdef WL_NOT_DEFINED
+#define WL_X 1
+#else
+#define WL_X 2
+#endif
+#ifndef WL_MAGIC
+#define WL_Y 1
+#else
+#define WL_Y 2
+#endif
+tracepoint:syscalls:sys_enter_getppid /pid == cpid/ {
+	$t = (struct task_struct *)curtask;
+	printf("%d %d %d %d|%s|%c%c|%d\n", curtask->pid == tid, curtask->tgid, $t->pid == tid, $t->tgid == cpid,
+	       curtask->comm, curtask->comm[0], curtask->comm[3], sizeof(curtask->comm));
+	printf("%d %d %s|%d %d %d\n", curtask->real_parent->tgid, curtask->real_parent->real_parent->tgid,
+	       curtask->real_parent->comm, *(&curtask->tgid), (*curtask).tgid, *&$t->real_parent->tgid);
+	printf("%d %d %s %d %d %d\n", TCP_ESTABLISHED, TCP_CLOSE, WL_HAVE, WL_MAGIC + 1, WL_X, WL_Y);
+}
+END {
+	printf("size %d\n", sizeof(struct task_struct));
+	printf("pid %d\n", offsetof(struct task_struct, pid));
+	printf("tgid %d\n", offsetof(struct task_struct, tgid));
+	printf("comm %d\n", offsetof(struct task_struct, comm));
+	printf("real_parent %d\n", offsetof(struct task_struct, real_parent));
+}
+EOF
+	# one thread making 3 getppid() calls: curtask->pid is its tid
+	WL_PIDFILE=$C/pid wbg 20 -c "$WORKLOAD getppid 3 1" "$C/t.bt"
+	[ -n "$wpid" ] || { fail "cannot find wisp's pid"; return 1; }
+	wait "$tpid"
+	rc=$?
+	rc_is 0 && no_stderr || return 1
+	local wl wcomm lines
+	wl=$(cat "$C/pid")
+	wcomm=$(basename "$WISP" | cut -c1-15)
+	lines="1 $wl 1 1|wl_getppid|wg|16
+$wpid $tpid $wcomm|$wl $wl $wpid
+1 7 btf 4243 2 2"
+	same_text "output" "Attaching 2 probes...
+$lines
+$lines
+$lines
+$btf
+
+
+" "$C/out"
+}
+
+t_struct_btf_curtask() { WISP_OLD_HELPERS=0 struct_btf_run; }
+t_struct_btf_old_helpers() { WISP_OLD_HELPERS=1 struct_btf_run; }
+
+# Raw tracepoints' arguments by name and type, from BTF: sys_enter's id and
+# regs (the first syscall argument: a pid no process can have), sys_exit's
+# ret (-ESRCH), sched_process_fork's parent and child, sched_process_exit's p
+t_rawtp_typed_args() {
+	need_btf || return
+	local reg nr bad=2147483001
+	case $(uname -m) in
+	x86_64) reg=di ;;
+	aarch64) reg='regs[0]' ;;
+	riscv64) reg=a0 ;;
+	*) why="no pt_regs member known for the first syscall argument on $(uname -m)"; return 77 ;;
+	esac
+	nr=$("$WORKLOAD" sysnr getpgid) || { fail "workload sysnr failed"; return 1; }
+	w 20 -c "$WORKLOAD getpgid 7 $bad" -e \
+		"rawtracepoint:sys_enter /pid == cpid && args.id == $nr/ { @[args.id, args.regs->$reg] = count(); }
+		 rawtracepoint:sys_exit /pid == cpid && comm == \"wl_getpgid\" && args.ret == -3/ { @x = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "sys_enter/sys_exit output" "Attaching 2 probes...
+
+
+@[$nr, $bad]: 7
+@x: 7
+" "$C/out" || return 1
+	w 20 -c "$WORKLOAD fork 5" -e \
+		'rawtracepoint:sched_process_fork /args.parent->tgid == cpid/ {
+			@[args.parent->comm, args.child->comm, args.child->tgid != cpid, args.child->real_parent->tgid == cpid] = count(); }
+		 rawtracepoint:sched_process_exit /args.p->real_parent->tgid == cpid/ { @e[args.p->comm, args.p->pid == args.p->tgid] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	same_text "fork/exit output" "Attaching 2 probes...
+
+
+@[wl_fork, wl_fork, 1, 1]: 5
+@e[wl_fork, 1]: 5
+" "$C/out"
+}
+
+# args.NAME of kprobes and kfuncs is argK of the BTF prototype: compiled
+# only (-d), so this runs without kprobes or fentry; the code is the same
+# as for arg2 (vfs_read(file, buf, count, pos))
+t_args_btf_compile() {
+	need_btf || return
+	local p
+	for p in kprobe kfunc; do
+		w 10 -d -e "$p:vfs_read { @ = args.count; }"
+		rc_is 0 && no_stderr || { why="$p -d: $why"; return 1; }
+		sed -n '/^probe .*:$/,$p' "$C/out" >"$C/byname"
+		w 10 -d -e "$p:vfs_read { @ = arg2; }"
+		rc_is 0 && no_stderr || { why="$p -d: $why"; return 1; }
+		sed -n '/^probe .*:$/,$p' "$C/out" >"$C/bynum"
+		[ -s "$C/bynum" ] || { fail "$p -d: no instructions printed"; return 1; }
+		same "$p:vfs_read's code for args.count (against arg2's)" "$C/bynum" "$C/byname" || return 1
+	done
+}
+
+# err_at FILE LINE COL MESSAGE [glob]: the last run failed (status 1, no
+# stdout) with "FILE:LINE:COL: error: MESSAGE" (a glob pattern when the
+# fifth argument is "glob"), then the source line, then a caret at COL.
+err_at() {
+	rc_is 1 || return 1
+	[ -s "$C/out" ] && { fail "stdout not empty: $(head -c 200 "$C/out" | tr '\n' '|')"; return 1; }
+	local l1 l3 want="$1:$2:$3: error: $4"
+	l1=$(sed -n 1p "$C/err") l3=$(sed -n 3p "$C/err")
+	if [ "${5:-}" = glob ]; then
+		[[ $l1 == $want ]] || { fail "first stderr line: expected '$want', got '$l1'"; return 1; }
+	else
+		eq "first stderr line" "$want" "$l1" || return 1
+	fi
+	# the caret line keeps the source line's tabs
+	[[ $l3 =~ ^([[:blank:]]*)\^~*$ ]] && [ "$((${#BASH_REMATCH[1]} + 1))" = "$3" ] ||
+		fail "caret line '$l3' does not point at column $3 (stderr: $(head -c 300 "$C/err" | tr '\n' '|'))"
+}
+
+t_ctype_errors() {
+	need_btf || return
+	w 10 -e 'BEGIN { @ = ((struct wl_nosuch *)0)->x; }'
+	err_at stdin 1 14 "unknown type 'struct wl_nosuch': the kernel's BTF has no such type, and the script declares none; declare it before the probes, as bpftrace tools do: struct wl_nosuch { ... };" ||
+		{ why="unknown struct: $why"; return 1; }
+	w 10 -e 'BEGIN { @ = curtask->wl_nosuch; }'
+	err_at stdin 1 22 "struct task_struct has no member 'wl_nosuch'" || { why="kernel member: $why"; return 1; }
+	printf '%s\n' 'struct wl_s { int a; char b; };' 'BEGIN {' '	$p = (struct wl_s *)0; @ = $p->c;' '}' >"$C/m.bt"
+	w 10 "$C/m.bt"
+	err_at "$C/m.bt" 3 33 "struct wl_s has no member 'c'" || { why="declared member: $why"; return 1; }
+	w 10 -e 'rawtracepoint:sys_enter { @ = args.nosuch; }'
+	err_at stdin 1 36 "rawtracepoint:sys_enter has no argument 'nosuch' (it has: regs, id)" ||
+		{ why="rawtracepoint args: $why"; return 1; }
+	w 10 -n -e 'kprobe:vfs_read { @ = args.nosuch; }'
+	err_at stdin 1 28 "kprobe:vfs_read has no argument 'nosuch' (it has: file, buf, count, pos)" ||
+		{ why="kprobe args: $why"; return 1; }
+	w 10 -e 'BEGIN { @ = TCP_WL_NOSUCH; }'
+	err_at stdin 1 13 "unknown identifier 'TCP_WL_NOSUCH'" || { why="enum constant: $why"; return 1; }
+	# a C declaration's syntax: the member's ';' is missing (line 3, the '}')
+	printf '%s\n' 'struct wl_a {' '	int x' '};' 'BEGIN { exit(); }' >"$C/d.bt"
+	w 10 "$C/d.bt"
+	err_at "$C/d.bt" 3 1 "expected ';'*" glob || { why="declaration syntax: $why"; return 1; }
+}
+
+# kfunc on a kernel that refuses fentry programs: the reason, at the probe
+t_kfunc_refused() {
+	need_btf || return
+	w 20 -c "$WORKLOAD sleep 100" -e 'kfunc:vfs_read { @ = count(); }'
+	if [ "$rc" = 0 ]; then
+		why="this kernel loads fentry programs (kfunc_args tests them here)"
+		return 77
+	fi
+	err_at stdin 1 1 "the kernel refused kfunc:vmlinux:vfs_read: Operation not permitted: this kernel does not allow fentry/fexit programs (kfunc:); use kprobe:vfs_read instead"
+}
+
+# kfunc/kretfunc with arguments by name (needs a kernel that allows them)
+t_kfunc_args() {
+	need_btf || return
+	w 20 -c "$WORKLOAD read 100 100 4096" -e \
+		'kfunc:vfs_read /pid == cpid && comm == "wl_read"/ { @[args.count] = count(); }
+		 kretfunc:vfs_read /pid == cpid && comm == "wl_read"/ { @r[retval] = count(); }'
+	if [ "$rc" = 1 ] && grep -q 'does not allow fentry/fexit programs' "$C/err"; then
+		why="the kernel refuses fentry/fexit programs (EPERM at load: kernel lockdown or no fentry support), so kfunc:/kretfunc: cannot run here"
+		return 77
+	fi
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 2 probes...
+
+
+@[4096]: 1
+@[100]: 2
+@r[4096]: 1
+@r[100]: 2
+" "$C/out"
+}
+
+# --------------------------------------------------------- stacks, symbols
+
+# The entries of stack-keyed maps in $1, one a line: "@name|count|frame|..."
+# (the frame lines as printed, indentation included)
+stack_records() {
+	awk '
+	/^@[A-Za-z0-9_]*\[$/ { name = substr($0, 1, length($0) - 1); fr = ""; inkey = 1; next }
+	inkey && /^\]: [0-9]+$/ { print name "|" substr($0, 4) fr; inkey = 0; next }
+	inkey { fr = fr "|" $0 }
+	' "$1"
+}
+
+# The offset in FILE's function CALLER of the instruction after its call
+# to CALLEE: the return address a stack shows (objdump)
+ret_off() {
+	local a
+	a=$(objdump -d --no-show-raw-insn "$1" | awk -v f="<$2>:" -v c="<$3>" '
+		$2 == f { start = $1; inf = 1; next }
+		inf && /^$/ { exit }
+		inf && want { sub(":", "", $1); print start, $1; exit }
+		inf && /call/ && index($0, c) { want = 1 }')
+	set -- $a
+	[ $# = 2 ] || return 1
+	echo $((0x$2 - 0x$1))
+}
+
+# nm's address of SYMBOL in FILE, without leading zeros
+nm_addr() {
+	local a
+	a=$(nm "$1" | awk -v s="$2" '$3 == s { print $1; exit }')
+	[ -n "$a" ] || return 1
+	echo "${a#"${a%%[!0]*}"}"
+}
+
+# does /proc/kallsyms have SYM at an address that plus OFF is ADDR (hex)?
+kallsyms_has() {	# kallsyms_has ADDR SYM OFF
+	local a
+	for a in $(awk -v s="$2" '$3 == s { print $1 }' /proc/kallsyms); do
+		[ $((0x$a + $3)) = $((0x$1)) ] && return 0
+	done
+	return 1
+}
+
+kallsyms_visible() {
+	local a
+	a=$(awk '$3 == "vfs_read" { print $1; exit }' /proc/kallsyms)
+	case $a in
+	'' | *[!0]*) [ -n "$a" ] && return 0 ;;
+	esac
+	why="/proc/kallsyms shows no addresses (kptr_restrict)"
+	return 77
+}
+
+# profile samples of a workload reading /dev/zero: kstack in bpftrace's
+# layout, kstack(3), kstack(perf) and kstack(raw) of the same samples
+t_kstack_profile() {
+	need_pmu software || return
+	kallsyms_visible || return
+	w 30 -c "$WORKLOAD zero 1000" -e \
+		'profile:hz:99 /pid == cpid/ { @[kstack] = count(); @k3[kstack(3)] = count();
+			@p[kstack(perf)] = count(); @r[kstack(raw)] = count(); @n = count(); }'
+	rc_is 0 && no_stderr || return 1
+	local n
+	n=$(map_val @n)
+	[ -n "$n" ] && [ "$n" -ge 10 ] || { fail "only '$n' samples of a workload busy for 1 s"; return 1; }
+	stack_records "$C/out" >"$C/rec"
+	# every line is the Attaching line, a blank, a stack map's or @n's
+	awk -v n="$n" '
+		NR == 1 { if ($0 != "Attaching 1 probe...") bad = bad " [" $0 "]"; next }
+		/^$/ || /^@[a-z0-9]*\[$/ || /^\]: [0-9]+$/ || $0 == "@n: " n { next }
+		/^        [A-Za-z0-9_.$]+\+[0-9]+$/ || /^\t[0-9a-f]+ [A-Za-z0-9_.$]+\+[0-9]+ \(\[kernel\.kallsyms\]\)$/ || /^[0-9a-f]+$/ { next }
+		{ bad = bad " [" $0 "]" }
+		END { if (bad != "") { print "unexpected lines:" bad; exit 1 } }' "$C/out" >"$C/why" ||
+		{ fail "$(head -c 400 "$C/why")"; detail=$(head -n 40 "$C/out" | cat -A); return 1; }
+	local m sum
+	for m in @ @k3 @p @r; do
+		sum=$(awk -F'|' -v m="$m" '$1 == m { s += $2 } END { print s + 0 }' "$C/rec")
+		eq "samples in $m (against @n)" "$n" "$sum" || return 1
+	done
+	# the modes' frames: bpftrace's "        sym+off", perf's "\tADDR sym+off
+	# ([kernel.kallsyms])", raw "ADDR": the same stacks
+	awk -F'|' '$1 == "@" { s = $2; for (i = 3; i <= NF; i++) { sub(/^ +/, "", $i); s = s "|" $i }; print s }' "$C/rec" | sort >"$C/bt"
+	awk -F'|' '$1 == "@p" { s = $2; for (i = 3; i <= NF; i++) { split($i, f, " "); s = s "|" f[2] }; print s }' "$C/rec" | sort >"$C/pf"
+	same "kstack against kstack(perf)'s symbols" "$C/bt" "$C/pf" || return 1
+	awk -F'|' '$1 == "@p" { s = $2; for (i = 3; i <= NF; i++) { split($i, f, " "); sub(/^\t/, "", f[1]); s = s "|" f[1] }; print s }' "$C/rec" | sort >"$C/pa"
+	awk -F'|' '$1 == "@r" { print }' "$C/rec" | cut -d'|' -f2- | sort >"$C/ra"
+	same "kstack(raw) against kstack(perf)'s addresses" "$C/pa" "$C/ra" || return 1
+	# kstack(3): at most 3 frames, each key the start of a full stack
+	local k
+	while IFS= read -r k; do
+		awk -F'|' '{ exit !(NF <= 5) }' <<<"$k" || { fail "kstack(3) key with more than 3 frames: $k"; return 1; }
+		k=$(cut -d'|' -f3- <<<"$k")
+		[ -z "$k" ] && continue
+		awk -F'|' '$1 == "@"' "$C/rec" | cut -d'|' -f3- | grep -qF -- "$k" ||
+			{ fail "kstack(3) key '$k' starts no kstack key"; return 1; }
+	done < <(awk -F'|' '$1 == "@k3"' "$C/rec")
+	# most samples are in read(2): vfs_read called by ksys_read
+	local inread
+	inread=$(awk -F'|' '$1 == "@" && /\| +vfs_read\+[0-9]+\| +ksys_read\+[0-9]+(\||$)/ { s += $2 } END { print s + 0 }' "$C/rec")
+	[ $((inread * 2)) -gt "$n" ] ||
+		{ fail "only $inread of $n samples have vfs_read called from ksys_read"; detail=$(head -n 40 "$C/out"); return 1; }
+	# perf's addresses are kallsyms' symbol + offset (the busiest stack)
+	local top f addr sym off
+	top=$(awk -F'|' '$1 == "@p" && $2 > max { max = $2; s = $0 } END { print s }' "$C/rec")
+	IFS='|' read -ra f <<<"$top"
+	for ((k = 2; k < ${#f[@]}; k++)); do
+		[[ ${f[k]} =~ ^$'\t'([0-9a-f]+)\ ([^ ]+)\+([0-9]+)\  ]] || { fail "perf frame '${f[k]}'"; return 1; }
+		addr=${BASH_REMATCH[1]} sym=${BASH_REMATCH[2]} off=${BASH_REMATCH[3]}
+		kallsyms_has "$addr" "$sym" "$off" ||
+			{ fail "kstack(perf) frame $addr $sym+$off: /proc/kallsyms has no $sym at $addr - $off"; return 1; }
+	done
+}
+
+# A syscall's kernel stack is the same at every call: one key, the exact
+# count; kstack(2) is its first two frames
+t_kstack_tracepoint() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	w 20 -c "$WORKLOAD getppid 1000 1" -e \
+		'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @[kstack] = count(); @s[kstack(2)] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	stack_records "$C/out" >"$C/rec"
+	local full two
+	full=$(awk -F'|' '$1 == "@"' "$C/rec")
+	two=$(awk -F'|' '$1 == "@s"' "$C/rec")
+	[[ $full =~ ^@\|1000(\|\ {8}[A-Za-z0-9_.]+\+[0-9]+){2,}$ ]] ||
+		{ fail "@: expected one key of 2 or more 'sym+off' frames, count 1000, got: $(tr '\n' '#' <<<"$full")"; return 1; }
+	eq "@s (kstack(2))" "@s|1000|$(cut -d'|' -f3-4 <<<"$full")" "$two" || return 1
+	if [ "$(uname -m)" = x86_64 ]; then
+		grep -q '|        do_syscall_64+[0-9]*|' <<<"$full|" || { fail "no do_syscall_64 frame: $full"; return 1; }
+	fi
+	# and the text around them
+	local body
+	body=$(cut -d'|' -f3- <<<"$full" | tr '|' '\n')
+	same_text "output" "Attaching 1 probe...
+
+
+@[
+$body
+]: 1000
+@s[
+$(head -n 2 <<<"$body")
+]: 1000
+" "$C/out"
+}
+
+# A uprobe 3 calls deep: ustack's frames are the functions' names and the
+# return addresses' offsets (objdump's); the workload lives 500 ms after
+# the calls (wisp reads a process's mappings at its first record, and the
+# records at least every 100 ms), and has exited when the maps print.
+t_ustack_known_frames() {
+	need_pmu uprobe || return
+	command -v objdump >/dev/null && command -v nm >/dev/null ||
+		{ why="no objdump/nm (binutils) to find the return addresses"; return 77; }
+	local ob oa ol aa al path
+	ob=$(ret_off "$WORKLOAD" st_b st_c) && oa=$(ret_off "$WORKLOAD" st_a st_b) &&
+		ol=$(ret_off "$WORKLOAD" st_loop st_a) ||
+		{ fail "objdump finds no calls st_loop -> a -> b -> c in $WORKLOAD"; return 1; }
+	aa=$(nm_addr "$WORKLOAD" st_a) && al=$(nm_addr "$WORKLOAD" st_loop) ||
+		{ fail "nm finds no st_a/st_loop in $WORKLOAD"; return 1; }
+	path=$(readlink -f "$WORKLOAD")
+	w 20 -c "$WORKLOAD stack 100 500" -e "uprobe:$WORKLOAD:st_c /pid == cpid/ {
+			@[ustack] = count(); @u3[ustack(3)] = count();
+			if (@once == 0) { @once = 1; printf(\"%s|\\n\", ustack(3)); } }
+		uprobe:$WORKLOAD:st_a /pid == cpid/ { @p[ustack(perf, 2)] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	# @[ustack]: the 5 known frames (main's return address is right; what
+	# its caller's frame pointer gives may be anything), then the rest
+	# folded into "        ..."; perf's addresses checked against nm's
+	# (modulo the page: the load address is page-aligned), then "ADDR"
+	awk -v aa="$aa" -v al="$al" -v ol="$ol" '
+		function hexmod(h,    i, v) { v = 0; h = tolower(h)
+			for (i = length(h) - 2; i <= length(h); i++) if (i > 0) v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+			return v }
+		$0 == "@[" { k = 1; print; next }
+		k && /^\]: / { k = 0; if (rest) print "        ..."; rest = 0; print; next }
+		k && k <= 5 { k++; print; next }
+		k { if ($0 !~ /^        ([A-Za-z0-9_.]+\+[0-9]+|0x[0-9a-f]+)$/) print "BAD FRAME " $0; rest = 1; next }
+		/^\t[0-9a-f]+ / { split($0, f, " "); a = f[1]; sub(/^\t/, "", a); p++
+			want = p == 1 ? hexmod(aa) : (hexmod(al) + ol) % 4096
+			if (hexmod(a) != want) print "ADDR " a " is not at page offset " want
+			sub(/^\t[0-9a-f]+ /, "\tADDR "); print; next }
+		{ print }' "$C/out" >"$C/norm"
+	local f3="        st_c+0
+        st_b+$ob
+        st_a+$oa"
+	same_text "output (normalised: '...' for the frames past main, ADDR for perf's addresses)" "Attaching 2 probes...
+
+$f3
+|
+
+
+@[
+$f3
+        st_loop+$ol
+        $(sed -n 's/^        \(main+[0-9]*\)$/\1/p' "$C/out" | head -n 1 | grep . || echo 'main+N')
+        ...
+]: 100
+@once: 1
+@p[
+	ADDR st_a+0 ($path)
+	ADDR st_loop+$ol ($path)
+]: 100
+@u3[
+$f3
+]: 100
+" "$C/norm"
+}
+
+# ksym(kaddr(...)) and kaddr against /proc/kallsyms, usym of the probed
+# instruction, uaddr as the ELF gives it, symbols as map keys
+t_sym_functions() {
+	need_pmu uprobe || return
+	kallsyms_visible || return
+	command -v nm >/dev/null || { why="no nm (binutils) for the workload's symbol addresses"; return 77; }
+	local kv uc
+	kv=$(awk '$3 == "vfs_read" { print $1; exit }' /proc/kallsyms)
+	kv=${kv#"${kv%%[!0]*}"}
+	uc=$(nm_addr "$WORKLOAD" st_c) || { fail "nm finds no st_c"; return 1; }
+	w 20 -c "$WORKLOAD stack 3 500" -e "uprobe:$WORKLOAD:st_c /pid == cpid/ {
+		printf(\"%s|%s|%s|%lx|%lx|%d\\n\", usym(reg(\"ip\")), ksym(kaddr(\"vfs_read\")), ksym(kaddr(\"vfs_read\") + 1),
+		       kaddr(\"vfs_read\"), uaddr(\"st_c\"), (reg(\"ip\") & 4095) == (uaddr(\"st_c\") & 4095));
+		@[usym(reg(\"ip\")), ksym(kaddr(\"ksys_read\"))] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	local line="st_c|vfs_read|vfs_read|$kv|$uc|1"
+	same_text "output" "Attaching 1 probe...
+$line
+$line
+$line
+
+
+@[st_c, ksys_read]: 3
+" "$C/out"
+}
+
+# uaddr in an executable that is not position-independent: the run-time
+# address itself (reg("ip") at the probe), and usym of it
+t_uaddr_nopie() {
+	need_pmu uprobe || return
+	command -v nm >/dev/null || { why="no nm (binutils) for the symbol addresses"; return 77; }
+	local np=$T/wl_nopie uc
+	if [ ! -x "$np" ]; then
+		${CC:-cc} -O2 -fno-pie -no-pie -o "$np" "$srcdir/test/live/workload.c" -lpthread 2>"$C/cc.err" ||
+			{ why="the C compiler cannot build a non-PIE executable: $(head -c 200 "$C/cc.err" | tr '\n' '|')"; return 77; }
+	fi
+	uc=$(nm_addr "$np" st_c) || { fail "nm finds no st_c in $np"; return 1; }
+	w 20 -c "$np stack 2 500" -e "uprobe:$np:st_c /pid == cpid/ {
+		printf(\"%lx %d %s %s\\n\", uaddr(\"st_c\"), reg(\"ip\") == uaddr(\"st_c\"),
+		       usym(reg(\"ip\")), usym(uaddr(\"st_b\"))); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "output" "Attaching 1 probe...
+$uc 1 st_c st_b
+$uc 1 st_c st_b
+
+
+" "$C/out"
+}
+
+# -f folded: stack-keyed count maps as flame graph lines, "comm;root;...;leaf
+# COUNT", no offsets, no blank lines; other maps as in text
+t_stack_folded() {
+	need_pmu uprobe || return
+	w 20 -f folded -c "$WORKLOAD stack 50 500" -e "uprobe:$WORKLOAD:st_c /pid == cpid/ {
+		@[comm, ustack(4)] = count(); @n = count(); @u[ustack(2)] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	same_text "ustack output" "Attaching 1 probe...
+wl_stack;st_loop;st_a;st_b;st_c 50
+@n: 50
+st_b;st_c 50
+" "$C/out" || return 1
+	# a kernel stack: the frames kstack prints, reversed, without offsets
+	need_tracefs syscalls/sys_enter_getppid || return
+	local prog='tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @[comm, kstack] = count(); }'
+	w 20 -c "$WORKLOAD getppid 300 1" -e "$prog"
+	rc_is 0 && no_stderr || return 1
+	local frames
+	frames=$(sed -n 's/^        \([A-Za-z0-9_.]*\)+[0-9]*$/\1/p' "$C/out" | tac | tr '\n' ';')
+	[ -n "$frames" ] || { fail "no kstack frames in text mode: $(tr '\n' '|' <"$C/out")"; return 1; }
+	w 20 -f folded -c "$WORKLOAD getppid 300 1" -e "$prog"
+	rc_is 0 && no_stderr || return 1
+	same_text "kstack output" "Attaching 1 probe...
+wl_getppid;${frames%;} 300
+" "$C/out"
+}
+
+# -f json: a stack key (alone or in a tuple) and a stack value are one JSON
+# string each, the text kstack/ustack print
+t_json_stack() {
+	need_tracefs syscalls/sys_enter_getppid || return
+	w 20 -c "$WORKLOAD getppid 200 1" -e \
+		'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @[kstack(3)] = count(); }'
+	rc_is 0 && no_stderr || return 1
+	local js
+	js=$(sed -n 's/^\(        [A-Za-z0-9_.]*+[0-9]*\)$/\1\\n/p' "$C/out" | tr -d '\n')
+	[ -n "$js" ] || { fail "no kstack frames in text mode: $(tr '\n' '|' <"$C/out")"; return 1; }
+	w 20 -f json -c "$WORKLOAD getppid 200 1" -e \
+		'tracepoint:syscalls:sys_enter_getppid /pid == cpid/ { @[kstack(3)] = count(); @k[comm, kstack(3)] = count(); @v = kstack(3); }'
+	rc_is 0 && no_stderr || return 1
+	grep -v '^$' "$C/out" >"$C/out.json"
+	same_text "JSON lines" "{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}
+{\"type\": \"map\", \"data\": {\"@\": {\"\\n$js\": 200}}}
+{\"type\": \"map\", \"data\": {\"@k\": {\"wl_getppid,\\n$js\": 200}}}
+{\"type\": \"map\", \"data\": {\"@v\": \"\\n$js\"}}
+" "$C/out.json" || return 1
+	# a user stack, whose frames are known
+	need_pmu uprobe || return
+	command -v objdump >/dev/null || { why="no objdump (binutils) for the ustack part"; return 77; }
+	local ob
+	ob=$(ret_off "$WORKLOAD" st_b st_c) || { fail "objdump finds no call to st_c"; return 1; }
+	w 20 -f json -c "$WORKLOAD stack 20 500" -e \
+		"uprobe:$WORKLOAD:st_c /pid == cpid/ { @[ustack(2)] = count(); }"
+	rc_is 0 && no_stderr || return 1
+	grep -v '^$' "$C/out" >"$C/out.json"
+	same_text "JSON lines (ustack)" "{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}
+{\"type\": \"map\", \"data\": {\"@\": {\"\\n        st_c+0\\n        st_b+$ob\\n\": 20}}}
+" "$C/out.json"
+}
+
 # ------------------------------------------------------------------- runner
 
 CASES=(
@@ -1414,6 +2030,10 @@ CASES=(
 	cleanup_sigint cleanup_sigterm cleanup_child_exit cleanup_exit
 	uprobe_args uretprobe_retval uprobe_sarg uprobe_wildcard_func uprobe_long_path uprobe_address uprobe_library uprobe_tracefs
 	uprobe_p_pid usdt uprobe_errors kprobe_unavailable
+	struct_decl_uprobe struct_decl_old_helpers struct_btf_curtask struct_btf_old_helpers
+	rawtp_typed_args args_btf_compile ctype_errors kfunc_refused kfunc_args
+	kstack_profile kstack_tracepoint ustack_known_frames sym_functions uaddr_nopie
+	stack_folded json_stack
 )
 [ $# -gt 0 ] && CASES=("$@")
 

@@ -22,6 +22,17 @@
  *   workload argv ARGS...      nothing (the interest is in its own execve)
  *   workload calls N           N rounds of calls with known arguments and
  *                              results, for uprobes and USDT (see do_calls)
+ *   workload structs N         N calls of ct_rec_take(&rec), rec a struct
+ *                              wl_rec of known contents (see make_rec)
+ *   workload layout            print sizeof/offsetof of struct wl_rec, as the
+ *                              C compiler lays it out (no tracing needed)
+ *   workload stack N [MS]      st_loop: N calls st_a -> st_b -> st_c, with
+ *                              frame pointers; then sleep MS ms (default 0)
+ *   workload zero MS           read(2) /dev/zero in 1 MiB chunks for MS ms
+ *   workload fork N            fork N children that exit at once (each waited)
+ *   workload sysnr NAME        print the syscall number of NAME (getppid,
+ *                              getpgid), as the C library's headers have it
+ *   workload getpgid N ARG     N getpgid(ARG) calls (ESRCH when ARG is no process)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -31,6 +42,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +51,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #if defined(__has_include)
 #if __has_include(<sys/sdt.h>)
 #define WL_USDT 1
@@ -166,13 +179,193 @@ static int do_waitsig(long n)
 	return 0;
 }
 
+/* The functions below are not named wl_*: uprobe_wildcard_func and
+ * uprobe_long_path count exactly the two that match uprobe:...:wl_*. */
+
+/* ------------------------------------------------------------ structs
+ *
+ * struct wl_rec: integers of every size and sign, a char array, a nested
+ * struct, a union, an int array, bitfields (a signed one, two crossing a
+ * byte boundary) and a pointer to another struct. test/live/run.sh
+ * declares the same types in its scripts (WL_REC_DECL there): keep the two
+ * in step. */
+struct wl_inner {
+	short s;
+	unsigned char tag;
+	long long big;
+};
+
+struct wl_other {
+	int id;
+	char label[8];
+};
+
+struct wl_rec {
+	signed char i8;
+	unsigned char u8;
+	short i16;
+	unsigned short u16;
+	int i32;
+	unsigned int u32;
+	long long i64;
+	unsigned long long u64;
+	char name[12];
+	struct wl_inner in;
+	union {
+		int i;
+		unsigned char b[4];
+	} u;
+	int arr[4];
+	unsigned int bf1 : 3;	/* bits 0-2 */
+	int bf2 : 5;		/* bits 3-7, signed */
+	unsigned int bf3 : 10;	/* bits 8-17: crosses a byte */
+	int bf4 : 7;		/* bits 18-24: signed, crosses a byte */
+	struct wl_other *other;
+	unsigned char tail;
+};
+
+static struct wl_other wl_other_rec = { 42, "other" };
+
+static void make_rec(struct wl_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->i8 = -5;
+	r->u8 = 250;
+	r->i16 = -1234;
+	r->u16 = 65000;
+	r->i32 = -100000;
+	r->u32 = 4000000000u;
+	r->i64 = -5000000000LL;
+	r->u64 = 18000000000000000000ULL;
+	strcpy(r->name, "hello");
+	r->in.s = -7;
+	r->in.tag = 'A';
+	r->in.big = 1LL << 40;
+	r->u.i = 0x7f7f7f7f;	/* every b[k] is 127, whatever the byte order */
+	r->arr[0] = 10;
+	r->arr[1] = -20;
+	r->arr[2] = 30;
+	r->arr[3] = -40;
+	r->bf1 = 5;
+	r->bf2 = -9;
+	r->bf3 = 777;
+	r->bf4 = -50;
+	r->other = &wl_other_rec;
+	r->tail = 99;
+}
+
+__attribute__((noinline, used)) int ct_rec_take(struct wl_rec *r)
+{
+	__asm__ volatile("" : : "r"(r) : "memory");
+	return r->tail;
+}
+
+static int do_structs(long n)
+{
+	struct wl_rec r;
+	long s = 0;
+	make_rec(&r);
+	for (long i = 0; i < n; i++)
+		s += ct_rec_take(&r);
+	return s == 1;	/* never: keeps the calls */
+}
+
+static int do_layout(void)
+{
+	printf("sizeof %zu\n", sizeof(struct wl_rec));
+	printf("i64 %zu\n", offsetof(struct wl_rec, i64));
+	printf("name %zu\n", offsetof(struct wl_rec, name));
+	printf("in %zu\n", offsetof(struct wl_rec, in));
+	printf("in.big %zu\n", offsetof(struct wl_rec, in.big));
+	printf("u %zu\n", offsetof(struct wl_rec, u));
+	printf("arr %zu\n", offsetof(struct wl_rec, arr));
+	printf("other %zu\n", offsetof(struct wl_rec, other));
+	printf("tail %zu\n", offsetof(struct wl_rec, tail));
+	printf("inner %zu\n", sizeof(struct wl_inner));
+	return 0;
+}
+
+/* -------------------------------------------------------------- stack
+ *
+ * st_loop -> st_a -> st_b -> st_c, none inlined.
+ * Each allocates a variable-sized buffer, which makes any compiler at any
+ * optimisation level set up a frame pointer (push %rbp first): the
+ * kernel's user stack walk follows frame pointers, and at a uprobe on a
+ * function's first instruction it takes the caller from the stack top. */
+static volatile int st_len = 16;
+
+#define WL_FRAME()                                                  \
+	do {                                                        \
+		char *p_ = __builtin_alloca(st_len);          \
+		p_[0] = 1;                                          \
+		__asm__ volatile("" : : "r"(p_) : "memory");        \
+	} while (0)
+
+__attribute__((noinline, used)) int st_c(int x)
+{
+	WL_FRAME();
+	return x + 1;
+}
+
+__attribute__((noinline, used)) int st_b(int x)
+{
+	WL_FRAME();
+	return st_c(x) + 1;
+}
+
+__attribute__((noinline, used)) int st_a(int x)
+{
+	WL_FRAME();
+	return st_b(x) + 1;
+}
+
+__attribute__((noinline, used)) int st_loop(long n)
+{
+	int s = 0;
+	WL_FRAME();
+	for (long i = 0; i < n; i++)
+		s += st_a((int)i);
+	return s;
+}
+
+/* ------------------------------------------------------------ zero, fork */
+
+static int do_zero(long ms)
+{
+	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	size_t sz = 1 << 20;
+	char *buf = malloc(sz);
+	if (fd < 0 || !buf)
+		die("/dev/zero");
+	double end = now_ms() + ms;
+	while (now_ms() < end)
+		if (read(fd, buf, sz) != (ssize_t)sz)
+			die("read");
+	return 0;
+}
+
+static int do_fork(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0)
+			die("fork");
+		if (p == 0)
+			_exit(0);
+		if (waitpid(p, NULL, 0) != p)
+			die("waitpid");
+	}
+	return 0;
+}
+
 /* --------------------------------------------------------------- main */
 
 static void usage(void)
 {
 	fputs("usage: workload getppid N T | open PATH N | read SIZE... | exit MS STATUS |\n"
 	      "                pipe STRING | pipebin | busy MS | faults N | waitsig N | sleep MS | argv ARGS... |\n"
-	      "                calls N\n",
+	      "                calls N | structs N | layout | stack N [MS] | zero MS | fork N | sysnr NAME |\n"
+	      "                getpgid N ARG\n",
 	      stderr);
 	exit(2);
 }
@@ -315,5 +508,34 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "argv"))
 		return 0;
+	if (!strcmp(cmd, "structs") && argc == 3)
+		return do_structs(num(argv[2]));
+	if (!strcmp(cmd, "layout") && argc == 2)
+		return do_layout();
+	if (!strcmp(cmd, "stack") && (argc == 3 || argc == 4)) {
+		int r = st_loop(num(argv[2])) == -1;	/* never: keeps the calls */
+		if (argc == 4)
+			sleep_ms(num(argv[3]));
+		return r;
+	}
+	if (!strcmp(cmd, "zero") && argc == 3)
+		return do_zero(num(argv[2]));
+	if (!strcmp(cmd, "fork") && argc == 3)
+		return do_fork(num(argv[2]));
+	if (!strcmp(cmd, "sysnr") && argc == 3) {
+		if (!strcmp(argv[2], "getppid"))
+			printf("%d\n", (int)SYS_getppid);
+		else if (!strcmp(argv[2], "getpgid"))
+			printf("%d\n", (int)SYS_getpgid);
+		else
+			usage();
+		return 0;
+	}
+	if (!strcmp(cmd, "getpgid") && argc == 4) {
+		long n = num(argv[2]), arg = num(argv[3]);
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getpgid, arg);
+		return 0;
+	}
 	usage();
 }
