@@ -1165,7 +1165,7 @@ static int gen_cread(struct node *n)
 
 /* kstack / ustack: bpf_get_stackid's id; a ustack carries the pid in its
  * high half, for the symbols. A failed walk keeps its negative errno in
- * the low half: output says the stack was lost. */
+ * the low half, for output to tell apart. */
 static int gen_stack(struct node *n)
 {
 	struct type *t = n->type;

@@ -16,6 +16,7 @@
  */
 #include "wisp.h"
 #include "output.h"
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,9 +149,18 @@ static void frame_text(FILE *f, bool user, int pid, uint64_t addr, bool offset, 
  * or the stack map lost it. */
 static int stack_frames(const struct type *t, const uint8_t *data, uint64_t *ips, int *pid)
 {
+	static bool warned;
 	uint64_t v = load_int(data, 8, false);
 	int32_t id = (int32_t)(uint32_t)v;
 	*pid = (int)(v >> 32);
+	/* EFAULT: no stack to walk (a kernel thread's user stack): empty, as
+	 * in bpftrace. Others (EEXIST: another stack holds its hash bucket,
+	 * ENOMEM: the map is full) lose the stack: say so once. */
+	if (id < 0 && id != -EFAULT && !warned) {
+		warned = true;
+		warnx_("some stacks were lost (%s): the stack map holds %d stack ids",
+		       strerror(-id), WISP_STACK_ENTRIES);
+	}
 	if (id < 0 || !t->smap || t->smap->fd < 0)
 		return 0;
 	if (bpf_map_lookup(t->smap->fd, &id, ips) < 0)
