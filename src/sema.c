@@ -605,6 +605,9 @@ static bool attach_proto(struct attach *a, struct loc loc)
 		return true;
 	if (!(cur->prov->caps & PC_REGS) || (cur->prov->caps & PC_USER) || !a->func)
 		return false;
+	if (syscall_wrapper(a))	/* its one argument is the user's pt_regs */
+		error_at(loc, "args: %s is a syscall wrapper: arg0, arg1, ... are the syscall's "
+			 "arguments", a->func);
 	if (!btf_kernel())
 		error_at(loc, "args: the arguments of %s are known by name only from the "
 			 "kernel's BTF: %s; use arg0, arg1, ...", a->func, btf_kernel_error());

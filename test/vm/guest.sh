@@ -25,7 +25,11 @@
 # uprobes (arguments, retval), USDT (arguments, a semaphore), tracepoints
 # (syscalls:* typed fields, printf, hist, lhist, aggregations; the same on
 # raw_syscalls:*, which fire on every kernel), 64-bit arithmetic, printf
-# values, and cleanup when wisp is stopped by SIGINT / SIGTERM.
+# values, and cleanup when wisp is stopped by SIGINT / SIGTERM. C types:
+# args by name from the kernel's BTF (kprobe, kfunc, rawtracepoint) with
+# member chains to the file's name, a struct declared in the script read
+# member by member at a uprobe (32-bit and big-endian layouts, bitfields);
+# kstack, ustack, ksym, kaddr and usym.
 #
 # Exactness: target's reads, add3 calls and USDT hits are known (see
 # target.c); probes that see every process are filtered to it with
@@ -756,6 +760,355 @@ t_uprobe_thumb() {
 		fail "no Thumb error: $(oneline "$C/err")"
 }
 
+# ------------------------------------------------- C types, BTF, stacks
+
+need_btf() {
+	[ -f /sys/kernel/btf/vmlinux ] ||
+		skip "the kernel has no BTF (no /sys/kernel/btf/vmlinux: built without CONFIG_DEBUG_INFO_BTF)"
+}
+
+# args.NAME of a kprobe, from the kernel's BTF prototype of vfs_read(struct
+# file *file, char *buf, size_t count, loff_t *pos): count as asked, and
+# the name of the file target reads (WT_FILE) through args.file (typed
+# struct file *), a cast of it and a cast of arg0; the kretprobe's retval
+# beside it is unchanged
+t_kprobe_btf_args() {
+	need_kprobes || return
+	need_btf || return
+	WENV="WT_FILE=$C/wisp_btf_reads"
+	w -c "$TARGET reads 100" -e "kprobe:vfs_read /$F/ { @c[args.count] = count();
+		@f[str(args.file->f_path.dentry->d_name.name), args.file->f_path.dentry->d_name.len] = count();
+		@h[str(((struct file *)arg0)->f_path.dentry->d_name.name)] = count(); }
+		kretprobe:vfs_read /$F/ { @r[retval] = count(); }"
+	WENV=
+	ok_run || return 1
+	same "output" "Attaching 2 probes...
+
+
+@c[1]: 10
+@c[16]: 20
+@c[64]: 30
+@c[256]: 40
+@f[wisp_btf_reads, 14]: 100
+@h[wisp_btf_reads]: 100
+@r[1]: 10
+@r[16]: 20
+@r[64]: 70
+" "$C/out" || return 1
+	# a typed argument cast to the type it has
+	WENV="WT_FILE=$C/wisp_btf_reads"
+	w -c "$TARGET reads 10" -e "kprobe:vfs_read /$F/ {
+		@g[str(((struct file *)args.file)->f_path.dentry->d_name.name)] = count(); }"
+	WENV=
+	ok_run || return 1
+	same "output ((struct file *)args.file)" "Attaching 1 probe...
+
+
+@g[wisp_btf_reads]: 10
+" "$C/out"
+}
+
+# the frame of the kernel's system call entry under vfs_read, per arch
+syscall_frame() {
+	case $(uname -m) in
+	x86_64) echo entry_SYSCALL_64 ;;
+	aarch64) echo el0_svc ;;
+	arm*) echo ret_fast_syscall ;;
+	mips*) echo syscall_common ;;
+	*) echo ;;
+	esac
+}
+
+# @[kstack] = count() under vfs_read: target's 100 reads under one stack
+# whose lines are "        name+off" (8 spaces), the first vfs_read+N,
+# then the read system call (ksys_read, or __arm64_sys_read into which it
+# is inlined) and the architecture's syscall entry (a frame whose name
+# starts with syscall_frame's); then kstack in printf prints that same
+# stack
+t_kstack_kprobe() {
+	need_kprobes || return
+	local entry n
+	w -c "$TARGET reads 100" -e "kprobe:vfs_read /$F/ { @[kstack] = count(); }"
+	ok_run || return 1
+	entry=$(syscall_frame)
+	# the map: "@[", frames, "]: N"
+	awk -v entry="$entry" '
+		NR == 1 { if ($0 != "Attaching 1 probe...") { print "line 1: " $0; bad = 1 }; next }
+		NR <= 3 { if ($0 != "") { print "line " NR " not empty: " $0; bad = 1 }; next }
+		$0 == "@[" { stacks++; inside = 1; nf = 0; sys = 0; ent = 0; next }
+		inside && /^\]: [0-9]+$/ {
+			inside = 0; total += substr($0, 4)
+			if (!sys) { print "stack " stacks ": no ksys_read or *sys_read frame"; bad = 1 }
+			if (entry != "" && !ent) { print "stack " stacks ": no " entry " frame"; bad = 1 }
+			next
+		}
+		inside {
+			nf++
+			if ($0 !~ /^        [A-Za-z_][A-Za-z0-9_.]*\+[0-9]+$/) { print "not a frame line: \"" $0 "\""; bad = 1 }
+			if (nf == 1 && $0 !~ /^        vfs_read\+[0-9]+$/) { print "first frame: " $0; bad = 1 }
+			if ($0 ~ /^        (ksys_read|__[a-z0-9]+_sys_read|sys_read)\+/) sys = 1
+			if (entry != "" && index($0, "        " entry) == 1) ent = 1
+			next
+		}
+		{ print "unexpected line: " $0; bad = 1 }
+		END {
+			if (stacks != 1) { print "expected 1 stack, got " stacks + 0; bad = 1 }
+			if (total != 100) { print "expected 100 reads, got " total + 0; bad = 1 }
+			exit bad
+		}' "$C/out" >"$C/diff" ||
+		{ why="@[kstack] = count(): not 100 reads under one vfs_read stack"; { cat "$C/diff"; echo "output:"; cat "$C/out"; } >"$C/detail"; detail=$C/detail; return 1; }
+	# the frames, as printf's %s must print them
+	sed -n '/^@\[$/,/^\]: /p' "$C/out" | sed '1d;$d' >"$C/frames"
+	n=$(wc -l <"$C/frames")
+	w -q -c "$TARGET reads 3" -e "kprobe:vfs_read /$F/ { printf(\"[%s]\\n\", kstack); }"
+	ok_run || return 1
+	same "printf of kstack ($n frames)" "[
+$(cat "$C/frames")
+]
+[
+$(cat "$C/frames")
+]
+[
+$(cat "$C/frames")
+]
+
+
+" "$C/out"
+}
+
+# the script's own declarations of target.c's struct wt_rec (the same
+# text), a uprobe that prints every member of the one target passes to
+# take_rec: every size and sign of integer, 32-bit long, 8-aligned long long
+# (ARM EABI, MIPS o32), a char array, a nested struct, a union, an array,
+# bitfields (a signed one, ones across byte boundaries, 40 bits of a long
+# long: big-endian bit order on mips), *p and a pointer to another struct.
+# The values are the same everywhere but for the union's views of 0x11223344;
+# sizeof and offsetof must be what the cross compiler gave target.
+STRUCT_DECLS='struct wt_inner {
+	short s;
+	unsigned char c;
+	int i;
+};
+union wt_u {
+	unsigned int w;
+	unsigned short h[2];
+	unsigned char b[4];
+};
+struct wt_other {
+	int id;
+	char tag[8];
+};
+struct wt_rec {
+	signed char i8;
+	unsigned char u8;
+	short i16;
+	unsigned short u16;
+	int i32;
+	unsigned int u32;
+	long l;
+	unsigned long ul;
+	char c1;
+	long long ll;
+	unsigned long long ull;
+	char name[12];
+	struct wt_inner in;
+	union wt_u u;
+	int arr[4];
+	unsigned int bf_a : 3;
+	int bf_s : 6;
+	unsigned int bf_x : 11;
+	unsigned int bf_y : 1;
+	unsigned long long bf_w : 40;
+	int *ip;
+	struct wt_other *next;
+	short tail;
+};'
+
+t_struct_decl() {
+	need_uprobes || return
+	local union
+	"$TARGET" layout >"$C/layout" 2>&1 || { fail "target layout failed: $(oneline "$C/layout")"; return 1; }
+	case $(sed -n 's/^endian //p' "$C/layout") in
+	little) union='union 11223344 3344 44' ;;
+	big) union='union 11223344 1122 11' ;;
+	*) fail "target layout: no endian line: $(oneline "$C/layout")"; return 1 ;;
+	esac
+	grep -q '^sizes ' "$C/layout" || { fail "target layout: no sizes line: $(oneline "$C/layout")"; return 1; }
+	w -q -c "$TARGET struct 1" -e "$STRUCT_DECLS
+uprobe:$TARGET:take_rec {
+	\$r = (struct wt_rec *)arg0;
+	printf(\"ints %d %d %d %d %d %u\\n\", \$r->i8, \$r->u8, \$r->i16, \$r->u16, \$r->i32, \$r->u32);
+	printf(\"longs %ld %lu %c %lld %llu %llx\\n\", \$r->l, \$r->ul, \$r->c1, \$r->ll, \$r->ull, \$r->ull);
+	printf(\"name %s\\n\", \$r->name);
+	printf(\"inner %d %d %d\\n\", \$r->in.s, \$r->in.c, \$r->in.i);
+	printf(\"union %x %x %x\\n\", \$r->u.w, \$r->u.h[0], \$r->u.b[0]);
+	printf(\"arr %d %d %d %d\\n\", \$r->arr[0], \$r->arr[1], \$r->arr[2], \$r->arr[3]);
+	printf(\"bits %d %d %d %d %llx\\n\", \$r->bf_a, \$r->bf_s, \$r->bf_x, \$r->bf_y, \$r->bf_w);
+	printf(\"ptrs %d %d %s %d\\n\", *\$r->ip, \$r->next->id, \$r->next->tag, \$r->tail);
+	printf(\"sizes %d %d %d %d %d %d %d %d %d %d %d\\n\", sizeof(struct wt_rec), sizeof(struct wt_inner),
+		sizeof(union wt_u), sizeof(struct wt_other), offsetof(struct wt_rec, l),
+		offsetof(struct wt_rec, ll), offsetof(struct wt_rec, name), offsetof(struct wt_rec, in.i),
+		offsetof(struct wt_rec, arr), offsetof(struct wt_rec, next), offsetof(struct wt_rec, tail));
+	@calls = count();
+}"
+	ok_run || return 1
+	same "output (target layout: $(oneline "$C/layout"))" "ints -5 250 -1234 60000 -123456789 4000000000
+longs -42 3000000000 Q -1234567890123 18364758544493064720 fedcba9876543210
+name wisp-struct
+inner -7 200 99999
+$union
+arr 1 -2 3 -4
+bits 5 -19 1445 1 12345678ab
+ptrs 31337 77 other -300
+$(grep '^sizes ' "$C/layout")
+
+
+@calls: 1
+" "$C/out"
+}
+
+# Can the kernel walk this guest's user stacks? It reads frame records by
+# frame pointer: ARM's by APCS records, which target has only when built
+# -mapcs-frame; MIPS records no user stack at all (no user-space perf
+# callchain walker), which ustack_check sees and skips.
+need_ustack() {
+	need_uprobes || return
+	case $(uname -m) in
+	arm*)
+		[ "$("$TARGET" frames)" = apcs ] ||
+			skip "ARM's kernel walks user stacks by APCS frame records (fp-12: fp, sp, lr); target was built without -mapcs-frame (test/vm/cross.sh)"
+		return
+		;;
+	esac
+	return 0
+}
+
+# the user stack of target 3 calls deep, at USDT wisptest:deep in deep_c
+# (after its frame record is made): deep_c, deep_b, deep_a, main (their
+# offsets vary with the compiler: +N here); at deep_c's entry, ustack(1) is
+# deep_c+0; usym of the probe's pc is deep_c. $1: WT_LINGER's seconds, so
+# that target lives until wisp has read its mappings (empty: it exits as
+# soon as it is done)
+ustack_check() {
+	local pc
+	case $(uname -m) in
+	x86_64) pc=ip ;;
+	*) pc=pc ;;
+	esac
+	WENV=${1:+WT_LINGER=$1}
+	w -c "$TARGET deep 5" -e "usdt:$TARGET:wisptest:deep { @d[ustack(4)] = count(); @u[usym(reg(\"$pc\"))] = count(); }
+		uprobe:$TARGET:deep_c { @e[ustack(1)] = count(); }"
+	WENV=
+	ok_run || return 1
+	case $(uname -m) in
+	mips*)
+		if [ "$(awk '/^@d\[$/ { getline; print; exit }' "$C/out")" = "]: 5" ]; then
+			skip "the MIPS kernel records no user stacks (MIPS has no user-space perf callchain walker): ustack is empty"
+			return
+		fi
+		;;
+	esac
+	awk '/^@d\[$/ { d = 1; print; next }
+	     d && /^\]/ { d = 0 }
+	     d { sub(/\+[0-9]+$/, "+N") }
+	     { print }' "$C/out" >"$C/out.n"
+	same "output (offsets in @d as +N)" "Attaching 2 probes...
+
+
+@d[
+        deep_c+N
+        deep_b+N
+        deep_a+N
+        main+N
+]: 5
+@e[
+        deep_c+0
+]: 5
+@u[deep_c]: 5
+" "$C/out.n"
+}
+
+t_ustack() {
+	need_ustack || return
+	ustack_check 2
+}
+
+# the same with target exiting as soon as it is done: its addresses must
+# still be named (wisp is told its pid by the first event, which it may
+# read after the process is gone)
+t_ustack_exited() {
+	need_ustack || return
+	ustack_check ""
+}
+
+# kfunc/kretfunc (fentry/fexit): typed args by name, retval with them. The
+# kernel may not allow them (arm64 6.1 has no BPF trampolines for kernel
+# functions): wisp says so and the case skips with its words
+t_kfunc() {
+	need_btf || return
+	WENV="WT_FILE=$C/wisp_kfunc_reads"
+	w -c "$TARGET reads 100" -e "kfunc:vfs_read /$F/ { @c[args.count] = count();
+		@f[str(args.file->f_path.dentry->d_name.name)] = count(); }
+		kretfunc:vfs_read /$F/ { @r[args.count, retval] = count(); }"
+	WENV=
+	if [ "$rc" = 1 ] && grep -q -E '(cannot attach|the kernel refused) kfunc:' "$C/err"; then
+		skip "$(grep -E '(cannot attach|the kernel refused) kfunc:' "$C/err" | head -n 1 | sed 's/^[^ ]*: error: //')"
+		return
+	fi
+	ok_run || return 1
+	same "output" "Attaching 2 probes...
+
+
+@c[1]: 10
+@c[16]: 20
+@c[64]: 30
+@c[256]: 40
+@f[wisp_kfunc_reads]: 100
+@r[1, 1]: 10
+@r[16, 16]: 20
+@r[64, 64]: 30
+@r[256, 64]: 40
+" "$C/out"
+}
+
+# rawtracepoint:sys_enter(struct pt_regs *regs, long id): args.id typed
+# from the BTF of its btf_trace_sys_enter
+t_rawtracepoint_args() {
+	need_btf || return
+	nr_read || return 1
+	w -c "$TARGET reads 100" -e "rawtracepoint:sys_enter /$F && args.id == $NR_READ/ { @[args.id] = count(); }"
+	ok_run || return 1
+	same "output" "Attaching 1 probe...
+
+
+@[$NR_READ]: 100
+" "$C/out"
+}
+
+# ksym(kaddr(name)) is name, and so is ksym of an address inside it; in a
+# kprobe, ksym of the probed pc is the function
+t_ksym() {
+	w -q -e 'BEGIN { printf("%s|%s|%s\n", ksym(kaddr("vfs_read")), ksym(kaddr("vfs_read") + 1), ksym(kaddr("vfs_write"))); exit(); }'
+	ok_run || return 1
+	same "output" 'vfs_read|vfs_read|vfs_write
+
+
+' "$C/out" || return 1
+	need_kprobes || return
+	local pc
+	case $(uname -m) in
+	x86_64) pc=ip ;;
+	*) pc=pc ;;
+	esac
+	w -c "$TARGET reads 100" -e "kprobe:vfs_read /$F/ { @[ksym(reg(\"$pc\"))] = count(); }"
+	ok_run || return 1
+	same "output (kprobe, ksym(reg(\"$pc\")))" "Attaching 1 probe...
+
+
+@[vfs_read]: 100
+" "$C/out"
+}
+
 # ------------------------------------------------------------------- runner
 
 CASES="kprobe_count kretprobe_count kprobe_arg kretprobe_retval kprobe_wildcard kprobe_tracefs
@@ -764,7 +1117,8 @@ CASES="kprobe_count kretprobe_count kprobe_arg kretprobe_retval kprobe_wildcard 
 	tp_args tp_printf tp_hist tp_lhist tp_aggregations
 	raw_syscalls_args raw_syscalls_hist raw_syscalls_lhist
 	arith arith_div printf_values printf_long cleanup_sigint cleanup_sigterm_tracefs
-	kprobe_syscall_entry kprobe_reg kprobe_stale_tracefs kprobe_list kprobe_error uprobe_thumb"
+	kprobe_syscall_entry kprobe_reg kprobe_stale_tracefs kprobe_list kprobe_error uprobe_thumb
+	kprobe_btf_args kstack_kprobe struct_decl ustack ustack_exited kfunc rawtracepoint_args ksym"
 [ $# -gt 0 ] && CASES="$*"
 
 npass=0 nfail=0 nskip=0
