@@ -589,7 +589,7 @@ static bool user_mem(struct node *e)
 {
 	while (e->kind == N_CAST || e->kind == N_INDEX)
 		e = e->lhs;
-	return e->kind == N_FIELD && e->lhs->type->kind == TY_CTX && at_field(e)->user_ptr;
+	return e->kind == N_FIELD && e->lhs->type->kind == TY_CTX && AT->fmt && at_field(e)->user_ptr;
 }
 
 static int helper_ret(int helper)

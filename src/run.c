@@ -174,6 +174,21 @@ int spawn_child(const char *cmd)
 	return pid;
 }
 
+/* The -c child has exec'd (release_child saw its CLOEXEC pipe close): a
+ * program that keeps user addresses reads its mappings now, since a short
+ * command may exit before its first event's pid note is read. */
+static void note_child(struct prog *p)
+{
+	if (child <= 0)
+		return;
+	for (int i = 0; i < p->probes.n; i++)
+		if (((struct probe *)p->probes.v[i])->pidnote >= 0) {
+			usym_forget_pid(child);	/* wisp's own, before the exec */
+			usym_note_pid(child);
+			return;
+		}
+}
+
 /* Let the child exec; fatal if the exec fails. */
 static void release_child(void)
 {
@@ -1375,8 +1390,10 @@ int run(struct prog *p)
 	drain(p);	/* BEGIN's output first; an exit() in it attaches nothing */
 	if (!should_stop())
 		attach_all(p);
-	if (!should_stop())
+	if (!should_stop()) {
 		release_child();
+		note_child(p);
+	}
 	loop(p);
 	finish(p);
 	cleanup();

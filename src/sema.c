@@ -711,7 +711,8 @@ static struct tp_field *args_field(struct node *n)
 {
 	if (n->kind != N_FIELD || n->lhs->kind != N_BUILTIN || strcmp(n->lhs->name, "args"))
 		return NULL;
-	return tp_field(((struct attach *)cur->attaches.v[0])->fmt, n->name);
+	struct tp_format *f = ((struct attach *)cur->attaches.v[0])->fmt;
+	return f ? tp_field(f, n->name) : NULL;	/* NULL: a function's args */
 }
 
 /* What a C pointer type in a format file points to: bytes and sign of the
@@ -937,6 +938,8 @@ static bool user_ptr(struct node *n)
 		return user_ptr(n->lhs);
 	if (n->kind == N_FIELD && n->lhs->kind == N_BUILTIN && !strcmp(n->lhs->name, "args")) {
 		struct attach *a = cur->attaches.v[0];
+		if (!a->fmt)	/* a function's args (kprobe, kfunc): kernel memory */
+			return false;
 		struct tp_field *f = tp_field(a->fmt, n->name);
 		return f && f->user_ptr;
 	}

@@ -21,7 +21,9 @@
 #   wisp      the stripped static binary (src/wisp is the unstripped one)
 #   target    test/vm/target.c + target-sem.c, static, -O2, not stripped
 #             (uprobes find add3 by its symbol); -marm on armhf, because
-#             ARM uprobes only work on ARM-mode code
+#             ARM uprobes only work on ARM-mode code, and -mapcs-frame, because
+#             the ARM kernel walks user stacks (ustack) only through APCS
+#             frame records
 # and prints each stripped size. Builds are incremental: a second run only
 # remakes what changed.
 #
@@ -149,7 +151,7 @@ build_arch() {
 	*"statically linked"*|*"static-pie linked"*) ;;
 	*) echo "cross: $dir/wisp is not a static binary: $(file -b "$dir/wisp")" >&2; return 1 ;;
 	esac
-	[ "$a" = armhf ] && marm=-marm
+	[ "$a" = armhf ] && marm="-marm -mapcs-frame"
 	if [ ! "$dir/target" -nt "$src/test/vm/target.c" ] || [ ! "$dir/target" -nt "$src/test/vm/target-sem.c" ]; then
 		run "$log" "$cc" -static -O2 -Wall -Wextra $marm -I"$sdt" -o "$dir/target" \
 			"$src/test/vm/target.c" "$src/test/vm/target-sem.c" || return 1
