@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "output.h"
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -55,6 +56,7 @@ static pid_t child = -1;
 static int child_go = -1;	/* write a byte: exec now; close: give up */
 static int child_err = -1;	/* carries errno of a failed exec; EOF on success */
 static const char *child_cmd;
+static const char *child_path;	/* the file it execs */
 static bool child_done;
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -170,6 +172,7 @@ int spawn_child(const char *cmd)
 	child_go = go[1];
 	child_err = err[0];
 	child_cmd = argv[0];
+	child_path = path;
 	note("started '%s' as pid %d, held until the probes are attached", cmd, pid);
 	return pid;
 }
@@ -179,14 +182,33 @@ int spawn_child(const char *cmd)
  * command may exit before its first event's pid note is read. */
 static void note_child(struct prog *p)
 {
-	if (child <= 0)
-		return;
+	bool want = false;
 	for (int i = 0; i < p->probes.n; i++)
-		if (((struct probe *)p->probes.v[i])->pidnote >= 0) {
-			usym_forget_pid(child);	/* wisp's own, before the exec */
-			usym_note_pid(child);
-			return;
-		}
+		want |= ((struct probe *)p->probes.v[i])->pidnote >= 0;
+	if (child <= 0 || !want)
+		return;
+	/* The pipe closes when exec has replaced the memory map, a moment
+	 * before the kernel maps the new program: wait (100 ms at most) for
+	 * its file to appear in the child's maps. */
+	char real[PATH_MAX], maps[64];
+	if (!realpath(child_path, real))
+		snprintf(real, sizeof(real), "%s", child_path);
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)child);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(maps, "re");
+		if (!f)
+			return;	/* gone already */
+		char line[PATH_MAX + 128];
+		bool seen = false;
+		while (!seen && fgets(line, sizeof(line), f))
+			seen = strstr(line, real) != NULL;
+		fclose(f);
+		if (seen)
+			break;
+		usleep(500);
+	}
+	usym_forget_pid(child);	/* wisp's own, from before the exec */
+	usym_note_pid(child);
 }
 
 /* Let the child exec; fatal if the exec fails. */
