@@ -18,7 +18,6 @@
 #include "compat.h"
 #include "output.h"
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 
 #ifndef ENOTSUPP
@@ -56,7 +56,6 @@ static pid_t child = -1;
 static int child_go = -1;	/* write a byte: exec now; close: give up */
 static int child_err = -1;	/* carries errno of a failed exec; EOF on success */
 static const char *child_cmd;
-static const char *child_path;	/* the file it execs */
 static bool child_done;
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -140,6 +139,11 @@ static void child_main(int go, int err, const char *path, char **argv)
 	while (r < 0 && errno == EINTR);
 	if (r != 1)
 		_exit(0);	/* wisp gave up before attaching: run nothing */
+	if (c == 't' && ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
+		int no = -1;	/* "not stopped at exec": see release_child */
+		ssize_t w = write(err, &no, sizeof(no));
+		(void)w;
+	}
 	execv(path, argv);
 	int e = errno;
 	ssize_t w = write(err, &e, sizeof(e));	/* nothing to do if this fails */
@@ -172,68 +176,73 @@ int spawn_child(const char *cmd)
 	child_go = go[1];
 	child_err = err[0];
 	child_cmd = argv[0];
-	child_path = path;
 	note("started '%s' as pid %d, held until the probes are attached", cmd, pid);
 	return pid;
 }
 
-/* The -c child has exec'd (release_child saw its CLOEXEC pipe close): a
- * program that keeps user addresses reads its mappings now, since a short
- * command may exit before its first event's pid note is read. */
-static void note_child(struct prog *p)
+/* A program that keeps user addresses (ustack, usym) needs the -c
+ * child's mappings, and a short command may exit before its first event's
+ * pid note is read. So such a child is ptrace'd across its exec: the
+ * kernel stops it once the new program is mapped, wisp reads its
+ * mappings, and lets it go. */
+static bool keeps_user_addrs(struct prog *p)
 {
-	bool want = false;
 	for (int i = 0; i < p->probes.n; i++)
-		want |= ((struct probe *)p->probes.v[i])->pidnote >= 0;
-	if (child <= 0 || !want)
-		return;
-	/* The pipe closes when exec has replaced the memory map, a moment
-	 * before the kernel maps the new program: wait (100 ms at most) for
-	 * its file to appear in the child's maps. */
-	char real[PATH_MAX], maps[64];
-	if (!realpath(child_path, real))
-		snprintf(real, sizeof(real), "%s", child_path);
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", (int)child);
-	for (int i = 0; i < 200; i++) {
-		FILE *f = fopen(maps, "re");
-		if (!f)
-			return;	/* gone already */
-		char line[PATH_MAX + 128];
-		bool seen = false;
-		while (!seen && fgets(line, sizeof(line), f))
-			seen = strstr(line, real) != NULL;
-		fclose(f);
-		if (seen)
-			break;
-		usleep(500);
+		if (((struct probe *)p->probes.v[i])->pidnote >= 0)
+			return true;
+	return false;
+}
+
+static void note_child(bool stopped)
+{
+	int st;
+	pid_t r;
+	if (stopped) {
+		while ((r = waitpid(child, &st, 0)) < 0 && errno == EINTR)
+			;
+		if (r != child || !WIFSTOPPED(st))
+			return;	/* it died instead: the loop reaps it */
 	}
 	usym_forget_pid(child);	/* wisp's own, from before the exec */
 	usym_note_pid(child);
+	if (stopped && ptrace(PTRACE_DETACH, child, NULL, NULL) < 0)
+		warnx_("cannot let the -c command go on after its exec: %s", strerror(errno));
 }
 
 /* Let the child exec; fatal if the exec fails. */
-static void release_child(void)
+static void release_child(struct prog *p)
 {
 	if (child_go < 0)
 		return;
+	bool trace = keeps_user_addrs(p);
 	/* the child may have died already (a ^C reaches it too): no SIGPIPE */
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
 	sigaction(SIGPIPE, &ign, &old);
-	ssize_t w = write(child_go, "x", 1);
+	ssize_t w = write(child_go, trace ? "t" : "x", 1);
 	sigaction(SIGPIPE, &old, NULL);
 	close(child_go);
 	child_go = -1;
 	if (w != 1)
 		return;
-	int e;
+	/* until the exec closes the pipe: an errno if it failed, -1 first
+	 * when PTRACE_TRACEME did (then it runs on without stopping) */
+	int e = 0;
 	ssize_t r;
-	do
-		r = read(child_err, &e, sizeof(e));
-	while (r < 0 && errno == EINTR);
+	for (;;) {
+		do
+			r = read(child_err, &e, sizeof(e));
+		while (r < 0 && errno == EINTR);
+		if (r != (ssize_t)sizeof(e) || e != -1)
+			break;
+		trace = false;
+		note("cannot ptrace the -c command: its mappings are read at its first event");
+	}
 	close(child_err);
 	child_err = -1;
 	if (r == (ssize_t)sizeof(e))
 		fatal("cannot run '%s': %s", child_cmd, strerror(e));
+	if (keeps_user_addrs(p))
+		note_child(trace);
 }
 
 static void child_reaped(int st)
@@ -1412,10 +1421,8 @@ int run(struct prog *p)
 	drain(p);	/* BEGIN's output first; an exit() in it attaches nothing */
 	if (!should_stop())
 		attach_all(p);
-	if (!should_stop()) {
-		release_child();
-		note_child(p);
-	}
+	if (!should_stop())
+		release_child(p);
 	loop(p);
 	finish(p);
 	cleanup();
