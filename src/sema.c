@@ -288,14 +288,8 @@ static struct type *usdt_arg(struct node *n, int k)
  * BTF, or the script's declaration); else a plain integer. Only when the
  * program follows it (curtask->...) is the type looked up: printing the
  * address needs no BTF. */
-static unsigned caps0(void)
+static struct type *curtask_type(void)
 {
-	return cur->prov->caps;
-}
-
-static struct type *curtask_type(struct loc loc)
-{
-	(void)loc;
 	struct type *t = type_int(8, false);
 	t->ptrs = 1;
 	t->cid = -1;	/* "struct task_struct", looked up by cderef() */
@@ -503,7 +497,7 @@ static struct type *builtin(struct node *n)
 			if (!strcmp(s, "cpid") && !opt_cpid)
 				error_at(n->loc, "cpid is only known with -c CMD");
 			if (!strcmp(s, "curtask"))
-				return curtask_type(n->loc);
+				return curtask_type();
 			return type_int(ints[i].size, ints[i].sign);
 		}
 	if (!strcmp(s, "comm"))
@@ -513,8 +507,10 @@ static struct type *builtin(struct node *n)
 		return type_str(name_size(false));
 	}
 	if (!strcmp(s, "args") && cur->prov != &prov_tracepoint) {
-		bool kfn = (caps0() & PC_REGS) && !(caps0() & PC_USER) && !(caps0() & PC_RET);
-		if (!(caps0() & PC_CTXARGS) && !kfn)
+		/* a kernel function's or raw tracepoint's: args.NAME from BTF */
+		unsigned c = cur->prov->caps;
+		bool kprobe = (c & PC_REGS) && !(c & (PC_USER | PC_RET));
+		if (!(c & PC_CTXARGS) && !kprobe)
 			error_at(n->loc, "args is not available in %s probes", cur->prov->name);
 		return mk(TY_CTX, 0);
 	}
