@@ -145,7 +145,7 @@ void ctype_decls(struct program *ast)
 {
 	if (decls)	/* a previous compile's (the fuzzer compiles many) */
 		btf_close(decls);
-	decls = NULL;
+	decls = NULL;	/* cdecl_parse may not return (an error) */
 	decls = ast->ndecls ? cdecl_parse(ast->decls, ast->ndecls, arch.word, arch.big_endian) : NULL;
 }
 
