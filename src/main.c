@@ -246,8 +246,13 @@ static void list_probes(const char *pat)
 		const struct provider *pv = providers[i];
 		if (!pv->list)
 			continue;
-		if (glob_match(pfx, pv->name) || (pv->alias && glob_match(pfx, pv->alias)))
-			pv->list(xprintf("%s%s", pv->name, colon), verbose > 0);
+		if (!glob_match(pfx, pv->name) && !(pv->alias && glob_match(pfx, pv->alias)))
+			continue;
+		/* user probes name a file: a wildcard provider ("*:vfs_read")
+		 * reaches them only with a path, not to look a word up as one */
+		if ((pv->caps & PC_USER) && has_wild(pfx) && !strchr(colon, '/'))
+			continue;
+		pv->list(xprintf("%s%s", pv->name, colon), verbose > 0);
 	}
 }
 
