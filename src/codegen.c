@@ -1610,6 +1610,24 @@ static void gen_store(struct node *n, int off, struct type *dt)
 		}
 		break;
 	case TY_INET: {
+		if (n->kind == N_VAR) {	/* $a = ntop(...); printf("%s", $a) */
+			copy(R10, off, R10, n->var->off, 24);
+			break;
+		}
+		if (n->kind == N_MAP) {
+			gen_map_copy(n, off, dt);
+			break;
+		}
+		if (n->kind == N_COND) {
+			int els = asm_label(A), done = asm_label(A);
+			gen_branch(n->cond, els, false);
+			gen_store(n->then, off, dt);
+			e_ja(A, done);
+			asm_bind(A, els);
+			gen_store(n->els, off, dt);
+			asm_bind(A, done);
+			break;
+		}
 		/* ntop([af,] addr): u64 family, then 16 address bytes */
 		struct node *a = n->args[n->nargs - 1];
 		zero(off, 24);

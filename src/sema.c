@@ -555,6 +555,22 @@ static struct type *builtin(struct node *n)
 		error_at(n->loc, "%s is not available in %s probes", s, cur->prov->name);
 	if (!strcmp(s, "kstack") || !strcmp(s, "ustack"))
 		return stack_type(n, s[0] == 'u', WISP_STACK_DEPTH, STACK_BPFTRACE);
+	/* macros of the headers bpftrace tools #include (which wisp does not
+	 * read): the Linux ABI's values, the same on every architecture */
+	static const struct {
+		const char *name;
+		int v;
+	} defs[] = {
+		{ "AF_UNSPEC", 0 }, { "AF_UNIX", 1 }, { "AF_LOCAL", 1 }, { "AF_INET", 2 },
+		{ "AF_INET6", 10 }, { "AF_NETLINK", 16 }, { "AF_PACKET", 17 },
+		{ "TASK_COMM_LEN", 16 },
+	};
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		if (!strcmp(s, defs[i].name)) {
+			n->kind = N_INT;
+			n->ival = (uint64_t)defs[i].v;
+			return s64t();
+		}
 	int64_t v;
 	if (ctype_enum(s, &v)) {	/* TCP_ESTABLISHED */
 		n->kind = N_INT;
