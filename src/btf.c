@@ -117,31 +117,31 @@ static const char *str(const struct btf *b, uint32_t off)
 	return off < b->strs_len ? b->strs + off : "";
 }
 
-/* Bytes of the records that follow a type of this kind with vlen entries;
- * -1 for a kind this reader does not know (so cannot step over). */
+/* Bytes of the records that follow a type of each kind: a fixed part,
+ * and a part for each of its vlen entries. */
+static const struct {
+	uint8_t fixed, each;
+} records[] = {
+	[BTF_KIND_INT] = { 4, 0 },
+	[BTF_KIND_ARRAY] = { sizeof(struct btf_array), 0 },
+	[BTF_KIND_STRUCT] = { 0, sizeof(struct btf_member) },
+	[BTF_KIND_UNION] = { 0, sizeof(struct btf_member) },
+	[BTF_KIND_ENUM] = { 0, sizeof(struct btf_enum) },
+	[BTF_KIND_FUNC_PROTO] = { 0, sizeof(struct btf_param) },
+	[BTF_KIND_VAR] = { 4, 0 },
+	[BTF_KIND_DATASEC] = { 0, sizeof(struct btf_var_secinfo) },
+	[BTF_KIND_DECL_TAG] = { 4, 0 },
+	[BTF_KIND_ENUM64] = { 0, sizeof(struct btf_enum64) },
+	/* the others (PTR FWD TYPEDEF VOLATILE CONST RESTRICT FUNC FLOAT
+	 * TYPE_TAG) have none */
+};
+
+/* -1 for a kind this reader does not know (so cannot step over) */
 static long rest_size(int kind, int vlen)
 {
-	switch (kind) {
-	case BTF_KIND_INT: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC: case BTF_KIND_FLOAT: case BTF_KIND_TYPE_TAG:
-		return 0;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return (long)vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return (long)vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return (long)vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return (long)vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_ENUM64:
-		return (long)vlen * sizeof(struct btf_enum64);
-	}
-	return -1;
+	if (kind < 1 || kind > BTF_KIND_ENUM64)
+		return -1;
+	return records[kind].fixed + (long)vlen * records[kind].each;
 }
 
 /* ------------------------------------------------------------ opening */
@@ -204,23 +204,23 @@ static const char *parse_blob(struct btf *b, char *why, size_t whylen)
 		return "out of memory";
 	b->n = b->first;
 	for (uint32_t o = 0; o < type_len;) {
-		if (type_len - o < 12) {
-			snprintf(why, whylen, "type %d truncated", b->n);
-			return why;
+		/* what is wrong with type b->n (told its kind too), if anything */
+		const char *bad = NULL;
+		int kind = 0;
+		long rest = 0;
+		if (type_len - o >= 12) {
+			uint32_t info = rd32(b, b->types + o + 4);
+			kind = BTF_INFO_KIND(info);
+			rest = rest_size(kind, BTF_INFO_VLEN(info));
 		}
-		uint32_t info = rd32(b, b->types + o + 4);
-		long rest = rest_size(BTF_INFO_KIND(info), BTF_INFO_VLEN(info));
-		if (rest < 0) {
-			snprintf(why, whylen, "type %d has unknown kind %d",
-				 b->n, (int)BTF_INFO_KIND(info));
-			return why;
-		}
-		if ((uint64_t)type_len - o - 12 < (uint64_t)rest) {
-			snprintf(why, whylen, "type %d truncated", b->n);
-			return why;
-		}
-		if (rd32(b, b->types + o) >= str_end) {
-			snprintf(why, whylen, "type %d has its name outside the strings", b->n);
+		if (rest < 0)
+			bad = "type %d has unknown kind %d";
+		else if ((uint64_t)type_len - o < 12 + (uint64_t)rest)
+			bad = "type %d truncated";
+		else if (rd32(b, b->types + o) >= str_end)
+			bad = "type %d has its name outside the strings";
+		if (bad) {
+			snprintf(why, whylen, bad, b->n, kind);
 			return why;
 		}
 		if (b->n - b->first == cap) {
@@ -324,35 +324,26 @@ struct btf *btf_open_split(const char *path, struct btf *base, char *err, size_t
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	struct btf *b = NULL;
+	char buf[200];
+	const char *why = buf;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		say(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > SIZE_MAX / 2) {
-		say(err, errlen, "%s: not a BTF file", path);
-		close(fd);
-		return NULL;
-	}
-	void *p = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
-			     : MAP_FAILED;
-	struct btf *b;
-	char why[200];
-	if (p != MAP_FAILED) {
-		close(fd);
-		b = wrap(p, st.st_size, true, base, why, sizeof(why));
+		why = strerror(errno);
+	} else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > SIZE_MAX / 2) {
+		why = "not a BTF file";
 	} else {
-		size_t size = 0;
-		p = slurp(fd, st.st_size, &size);
-		int e = errno;
-		close(fd);
-		if (!p) {
-			say(err, errlen, "%s: %s", path, strerror(e));
-			return NULL;
-		}
-		b = wrap(p, size, false, base, why, sizeof(why));
+		size_t size = st.st_size;
+		void *p = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+		bool mapped = p != MAP_FAILED;
+		if (!mapped)
+			p = slurp(fd, size, &size);
+		if (!p)
+			why = strerror(errno);
+		else
+			b = wrap(p, size, mapped, base, buf, sizeof(buf));
 	}
+	if (fd >= 0)
+		close(fd);
 	if (!b)
 		say(err, errlen, "%s: %s", path, why);
 	return b;
@@ -633,27 +624,19 @@ bool btf_enum_value(struct btf *b, const char *name, int64_t *value)
 {
 	struct btype t;
 	for (int id = 1; id < b->n; id++) {
-		if (!ty_get(b, id, &t))
+		if (!ty_get(b, id, &t) || (t.kind != BTF_KIND_ENUM && t.kind != BTF_KIND_ENUM64))
 			continue;
-		if (t.kind == BTF_KIND_ENUM) {
-			for (int i = 0; i < t.vlen; i++) {
-				const uint8_t *e = t.rest + i * sizeof(struct btf_enum);
-				if (strcmp(str(b, rd32(b, e)), name))
-					continue;
-				uint32_t v = rd32(b, e + 4);
-				/* kind_flag says signed; unset (and in BTF
+		for (int i = 0; i < t.vlen; i++) {
+			const uint8_t *e = t.rest + i * records[t.kind].each;
+			if (strcmp(str(b, rd32(b, e)), name))
+				continue;
+			uint32_t v = rd32(b, e + 4);
+			if (t.kind == BTF_KIND_ENUM64)
+				*value = (int64_t)((uint64_t)rd32(b, e + 8) << 32 | v);
+			else	/* kind_flag says signed; unset (and in BTF
 				 * older than it) the value is unsigned */
 				*value = t.kflag ? (int64_t)(int32_t)v : (int64_t)v;
-				return true;
-			}
-		} else if (t.kind == BTF_KIND_ENUM64) {
-			for (int i = 0; i < t.vlen; i++) {
-				const uint8_t *e = t.rest + i * sizeof(struct btf_enum64);
-				if (strcmp(str(b, rd32(b, e)), name))
-					continue;
-				*value = (int64_t)((uint64_t)rd32(b, e + 8) << 32 | rd32(b, e + 4));
-				return true;
-			}
+			return true;
 		}
 	}
 	return false;

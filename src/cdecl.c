@@ -76,18 +76,23 @@ static struct {
 	struct cty *t;
 	int n, cap;
 	int word;
-	struct enumr *consts;	/* every enumerator, for constant expressions */
-	int nconsts, capconsts;
-	bool *loaded;		/* prelude entries parsed already */
+	bool *loaded;		/* by an entry's offset in prelude: parsed already */
 } S;
+
+/* v, an array of *cap elements of size bytes, with room for element n */
+static void *grow(void *v, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	int c = *cap ? 2 * *cap : 8;
+	v = xrealloc(v, *cap * size, c * size);
+	*cap = c;
+	return v;
+}
 
 static int new_type(int kind, const char *name)
 {
-	if (S.n == S.cap) {
-		int cap = S.cap ? 2 * S.cap : 64;
-		S.t = xrealloc(S.t, S.cap * sizeof(*S.t), cap * sizeof(*S.t));
-		S.cap = cap;
-	}
+	S.t = grow(S.t, S.n, &S.cap, sizeof(*S.t));
 	S.t[S.n] = (struct cty){ .kind = kind, .name = name, .align = 1 };
 	return S.n++;
 }
@@ -104,6 +109,11 @@ static int resolve(int id)
 static bool is_tag(int kind)
 {
 	return kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_ENUM;
+}
+
+static const char *kind_word(int kind)
+{
+	return kind == BTF_KIND_UNION ? "union" : kind == BTF_KIND_ENUM ? "enum" : "struct";
 }
 
 /* bytes, or -1 for void, functions and tags without a body */
@@ -123,25 +133,6 @@ static int align_of(int id)
 	return S.t[id].align;
 }
 
-/* Base types are made once, by name: "long unsigned int" as GCC (and so
- * the kernel's BTF) calls it. */
-static int base_type(int kind, const char *name, int size, uint32_t enc)
-{
-	for (int i = 1; i < S.n; i++)
-		if (S.t[i].kind == kind && !strcmp(S.t[i].name, name))
-			return i;
-	int id = new_type(kind, name);
-	S.t[id].size = size;
-	S.t[id].align = size;
-	S.t[id].enc = enc;
-	return id;
-}
-
-static int int_type(const char *name, int size, uint32_t enc)
-{
-	return base_type(BTF_KIND_INT, name, size, enc);
-}
-
 static int pointer_to(int id)
 {
 	if (S.t[id].ptr)
@@ -158,10 +149,9 @@ static const char *tname(int id)
 	struct cty *t = &S.t[id];
 	if (!id)
 		return "void";
+	if (is_tag(t->kind))
+		return xprintf("%s %s", kind_word(t->kind), t->name ? t->name : "<anonymous>");
 	switch (t->kind) {
-	case BTF_KIND_STRUCT: return xprintf("struct %s", t->name ? t->name : "<anonymous>");
-	case BTF_KIND_UNION: return xprintf("union %s", t->name ? t->name : "<anonymous>");
-	case BTF_KIND_ENUM: return xprintf("enum %s", t->name ? t->name : "<anonymous>");
 	case BTF_KIND_PTR: return xprintf("%s *", tname(t->ref));
 	case BTF_KIND_ARRAY: return xprintf("%s[%lld]", tname(t->ref), (long long)t->nelems);
 	case BTF_KIND_FUNC_PROTO: return xprintf("%s (...)", tname(t->ref));
@@ -194,13 +184,16 @@ static int find_named(const char *name, bool tag)
 	return -1;
 }
 
+/* An enumerator's value: those of every enum defined, and of the one
+ * being defined so far (see enum_body). */
 static bool find_const(const char *name, int64_t *v)
 {
-	for (int i = 0; i < S.nconsts; i++)
-		if (!strcmp(S.consts[i].name, name)) {
-			*v = S.consts[i].val;
-			return true;
-		}
+	for (int i = 1; i < S.n; i++)
+		for (int j = 0; S.t[i].kind == BTF_KIND_ENUM && j < S.t[i].n; j++)
+			if (!strcmp(S.t[i].vals[j].name, name)) {
+				*v = S.t[i].vals[j].val;
+				return true;
+			}
 	return false;
 }
 
@@ -261,100 +254,107 @@ static bool same_type(int a, int b, int depth)
 
 /* ------------------------------------------------------------ the prelude */
 
-static const struct builtin {
-	const char *name;	/* a typedef name, or "struct tag" */
-	const char *text;
-} prelude[] = {
-	{ "bool", "typedef _Bool bool;" },
-	{ "__u8", "typedef unsigned char __u8;" },
-	{ "__s8", "typedef signed char __s8;" },
-	{ "__u16", "typedef unsigned short __u16;" },
-	{ "__s16", "typedef short __s16;" },
-	{ "__u32", "typedef unsigned int __u32;" },
-	{ "__s32", "typedef int __s32;" },
-	{ "__u64", "typedef unsigned long long __u64;" },
-	{ "__s64", "typedef long long __s64;" },
-	{ "u8", "typedef __u8 u8;" },
-	{ "s8", "typedef __s8 s8;" },
-	{ "u16", "typedef __u16 u16;" },
-	{ "s16", "typedef __s16 s16;" },
-	{ "u32", "typedef __u32 u32;" },
-	{ "s32", "typedef __s32 s32;" },
-	{ "u64", "typedef __u64 u64;" },
-	{ "s64", "typedef __s64 s64;" },
-	{ "__be16", "typedef __u16 __be16;" },
-	{ "__be32", "typedef __u32 __be32;" },
-	{ "__be64", "typedef __u64 __be64;" },
-	{ "__le16", "typedef __u16 __le16;" },
-	{ "__le32", "typedef __u32 __le32;" },
-	{ "__le64", "typedef __u64 __le64;" },
-	{ "__wsum", "typedef __u32 __wsum;" },
-	{ "__sum16", "typedef __u16 __sum16;" },
-	{ "int8_t", "typedef signed char int8_t;" },
-	{ "uint8_t", "typedef unsigned char uint8_t;" },
-	{ "int16_t", "typedef short int16_t;" },
-	{ "uint16_t", "typedef unsigned short uint16_t;" },
-	{ "int32_t", "typedef int int32_t;" },
-	{ "uint32_t", "typedef unsigned int uint32_t;" },
-	{ "int64_t", "typedef long long int64_t;" },
-	{ "uint64_t", "typedef unsigned long long uint64_t;" },
-	{ "size_t", "typedef unsigned long size_t;" },
-	{ "ssize_t", "typedef long ssize_t;" },
-	{ "uintptr_t", "typedef unsigned long uintptr_t;" },
-	{ "intptr_t", "typedef long intptr_t;" },
-	{ "pid_t", "typedef int pid_t;" },
-	{ "uid_t", "typedef unsigned int uid_t;" },
-	{ "gid_t", "typedef unsigned int gid_t;" },
-	{ "off_t", "typedef long off_t;" },
-	{ "loff_t", "typedef long long loff_t;" },
-	{ "dev_t", "typedef u32 dev_t;" },
-	{ "umode_t", "typedef unsigned short umode_t;" },
-	{ "sector_t", "typedef u64 sector_t;" },
-	{ "gfp_t", "typedef unsigned int gfp_t;" },
-	{ "ktime_t", "typedef s64 ktime_t;" },
-	{ "atomic_t", "typedef struct { int counter; } atomic_t;" },
-	{ "atomic64_t", "typedef struct { s64 counter; } atomic64_t;" },
-	{ "atomic_long_t", "typedef struct { long counter; } atomic_long_t;" },
-	{ "refcount_t", "typedef struct refcount_struct { atomic_t refs; } refcount_t;" },
-	{ "struct refcount_struct", "struct refcount_struct { atomic_t refs; };" },
-	{ "kuid_t", "typedef struct { uid_t val; } kuid_t;" },
-	{ "kgid_t", "typedef struct { gid_t val; } kgid_t;" },
-	{ "struct list_head", "struct list_head { struct list_head *next, *prev; };" },
-	{ "struct hlist_head", "struct hlist_head { struct hlist_node *first; };" },
-	{ "struct hlist_node", "struct hlist_node { struct hlist_node *next, **pprev; };" },
-	{ "struct rb_node", "struct rb_node { unsigned long __rb_parent_color; "
-	  "struct rb_node *rb_right; struct rb_node *rb_left; } "
-	  "__attribute__((aligned(sizeof(long))));" },
-	{ "struct rb_root", "struct rb_root { struct rb_node *rb_node; };" },
-};
-#define NPRELUDE (int)(sizeof(prelude) / sizeof(prelude[0]))
+/* Each entry is a name and what it is, both ended by a NUL: a typedef's
+ * name and type ("u8\0__u8\0" is typedef __u8 u8;), or a tag and its
+ * body ("struct x\0{ int y; }\0" is struct x { int y; };). Plain data,
+ * made into C text when needed (see load_builtin). */
+static const char prelude[] =
+	"bool\0_Bool\0"
+	"__u8\0unsigned char\0"
+	"__s8\0signed char\0"
+	"__u16\0unsigned short\0"
+	"__s16\0short\0"
+	"__u32\0unsigned int\0"
+	"__s32\0int\0"
+	"__u64\0unsigned long long\0"
+	"__s64\0long long\0"
+	"u8\0__u8\0"
+	"s8\0__s8\0"
+	"u16\0__u16\0"
+	"s16\0__s16\0"
+	"u32\0__u32\0"
+	"s32\0__s32\0"
+	"u64\0__u64\0"
+	"s64\0__s64\0"
+	"__be16\0__u16\0"
+	"__be32\0__u32\0"
+	"__be64\0__u64\0"
+	"__le16\0__u16\0"
+	"__le32\0__u32\0"
+	"__le64\0__u64\0"
+	"__wsum\0__u32\0"
+	"__sum16\0__u16\0"
+	"int8_t\0signed char\0"
+	"uint8_t\0unsigned char\0"
+	"int16_t\0short\0"
+	"uint16_t\0unsigned short\0"
+	"int32_t\0int\0"
+	"uint32_t\0unsigned int\0"
+	"int64_t\0long long\0"
+	"uint64_t\0unsigned long long\0"
+	"size_t\0unsigned long\0"
+	"ssize_t\0long\0"
+	"uintptr_t\0unsigned long\0"
+	"intptr_t\0long\0"
+	"pid_t\0int\0"
+	"uid_t\0unsigned int\0"
+	"gid_t\0unsigned int\0"
+	"off_t\0long\0"
+	"loff_t\0long long\0"
+	"dev_t\0u32\0"
+	"umode_t\0unsigned short\0"
+	"sector_t\0u64\0"
+	"gfp_t\0unsigned int\0"
+	"ktime_t\0s64\0"
+	"atomic_t\0struct { int counter; }\0"
+	"atomic64_t\0struct { s64 counter; }\0"
+	"atomic_long_t\0struct { long counter; }\0"
+	"refcount_t\0struct refcount_struct { atomic_t refs; }\0"
+	"struct refcount_struct\0{ atomic_t refs; }\0"
+	"kuid_t\0struct { uid_t val; }\0"
+	"kgid_t\0struct { gid_t val; }\0"
+	"struct list_head\0{ struct list_head *next, *prev; }\0"
+	"struct hlist_head\0{ struct hlist_node *first; }\0"
+	"struct hlist_node\0{ struct hlist_node *next, **pprev; }\0"
+	"struct rb_node\0"
+	"{ unsigned long __rb_parent_color; struct rb_node *rb_right; "
+	"struct rb_node *rb_left; } __attribute__((aligned(sizeof(long))))\0"
+	"struct rb_root\0{ struct rb_node *rb_node; }\0";
 
 static void parse_decl(struct source *src, int off, int len);
 
-/* Parse the prelude's entry for key (once); false if there is none. An
- * error in it (a script's own struct refcount_struct that differs) is
- * reported against the prelude's text, then passed on as it would have
- * been: cur_src is the script's again either way. */
-static bool load_builtin(const char *key)
+/* Parse a prelude entry's text. An error in it (a script's own struct
+ * refcount_struct that differs) is reported against that text, then
+ * passed on as it would have been: cur_src is the script's again either
+ * way. */
+static void parse_builtin(const char *text)
 {
-	for (int i = 0; i < NPRELUDE; i++) {
-		if (strcmp(prelude[i].name, key) || S.loaded[i])
-			continue;
-		S.loaded[i] = true;
-		struct source src = { "<builtin>", prelude[i].text }, *save = cur_src;
-		jmp_buf jb, *outer = error_jmp;
-		cur_src = &src;
-		error_jmp = &jb;
-		if (setjmp(jb)) {
-			cur_src = save;
-			error_jmp = outer;
-			if (outer)
-				longjmp(*outer, 1);
-			exit(1);
-		}
-		parse_decl(&src, 0, (int)strlen(src.text));
+	struct source src = { "<builtin>", text }, *save = cur_src;
+	jmp_buf jb, *outer = error_jmp;
+	cur_src = &src;
+	error_jmp = &jb;
+	if (setjmp(jb)) {
 		cur_src = save;
 		error_jmp = outer;
+		if (outer)
+			longjmp(*outer, 1);
+		exit(1);
+	}
+	parse_decl(&src, 0, (int)strlen(text));
+	cur_src = save;
+	error_jmp = outer;
+}
+
+/* Parse the prelude's entry for key (once); false if there is none. */
+static bool load_builtin(const char *key)
+{
+	for (const char *name = prelude, *what; *name; name = what + strlen(what) + 1) {
+		what = name + strlen(name) + 1;
+		if (strcmp(name, key) || S.loaded[name - prelude])
+			continue;
+		S.loaded[name - prelude] = true;
+		parse_builtin(strncmp(key, "struct ", 7) ? xprintf("typedef %s %s;", what, key)
+							 : xprintf("%s %s;", key, what));
 		return true;
 	}
 	return false;
@@ -432,50 +432,58 @@ static void enter(struct parser *p)
 		error_at(p->tok.loc, "declaration nested too deeply");
 }
 
-static bool in_list(const char *s, const char *const *list)
+/* Which word of list t is (0, 1, ...), or -1. A list is words each
+ * ended by a NUL, then an empty one: "a\0b\0" (one string, no pointers). */
+static int word_in(const struct token *t, const char *list)
 {
-	for (; *list; list++)
-		if (!strcmp(s, *list))
-			return true;
-	return false;
+	for (int i = 0; t->kind == TK_IDENT && *list; i++, list += strlen(list) + 1)
+		if (!strcmp(t->s, list))
+			return i;
+	return -1;
 }
 
 /* Qualifiers and the kernel's annotations: nothing to the layout. */
-static const char *const ignored[] = {
-	"const", "volatile", "restrict", "__restrict", "__restrict__", "__const", "__const__",
-	"__volatile", "__volatile__", "__user", "__kernel", "__rcu", "__iomem", "__percpu",
-	"__force", "__private", "__bitwise", "__bitwise__", "__randomize_layout",
-	"__extension__", "__must_check", NULL,
-};
+static const char ignored[] =
+	"const\0volatile\0restrict\0__restrict\0__restrict__\0__const\0__const__\0"
+	"__volatile\0__volatile__\0__user\0__kernel\0__rcu\0__iomem\0__percpu\0__force\0"
+	"__private\0__bitwise\0__bitwise__\0__randomize_layout\0__extension__\0__must_check\0";
+
+/* What starts attributes: GCC's two spellings, and the kernel's macros
+ * __packed and __aligned(N). */
+enum { A_ATTRIBUTE, A_ATTRIBUTE_, A_PACKED, A_ALIGNED };
+static const char attr_words[] = "__attribute__\0__attribute\0__packed\0__aligned\0";
 
 enum { K_VOID, K_BOOL, K_CHAR, K_SHORT, K_INT, K_LONG, K_SIGNED, K_UNSIGNED, K_FLOAT,
 	K_DOUBLE, NKW };
-static const char *const kwnames[NKW] = {
-	"void", "_Bool", "char", "short", "int", "long", "signed", "unsigned", "float", "double",
-};
 
-static int keyword(const char *s)
+/* Which type keyword t is, or -1. __signed__ and __signed (the two words
+ * after NKW) are K_SIGNED. */
+static int keyword(const struct token *t)
 {
-	for (int k = 0; k < NKW; k++)
-		if (!strcmp(s, kwnames[k]))
-			return k;
-	return !strcmp(s, "__signed__") || !strcmp(s, "__signed") ? K_SIGNED : -1;
+	int k = word_in(t, "void\0_Bool\0char\0short\0int\0long\0signed\0unsigned\0float\0"
+			"double\0__signed__\0__signed\0");
+	return k >= NKW ? K_SIGNED : k;
 }
 
 static bool attr_start(const struct token *t)
 {
-	return t->kind == TK_IDENT && (!strcmp(t->s, "__attribute__") || !strcmp(t->s, "__attribute") ||
-				       !strcmp(t->s, "__packed") || !strcmp(t->s, "__aligned"));
+	return word_in(t, attr_words) >= 0;
+}
+
+/* BTF_KIND_STRUCT, _UNION or _ENUM for the keyword at t, else 0. */
+static int tag_kind(const struct token *t)
+{
+	_Static_assert(BTF_KIND_UNION == BTF_KIND_STRUCT + 1 && BTF_KIND_ENUM == BTF_KIND_STRUCT + 2,
+		       "tag kinds in struct, union, enum order");
+	int i = word_in(t, "struct\0union\0enum\0");
+	return i < 0 ? 0 : BTF_KIND_STRUCT + i;
 }
 
 /* Can a type name begin at t? (A cast in an expression, a parameter.) */
 static bool type_start(const struct token *t)
 {
-	if (t->kind != TK_IDENT)
-		return false;
-	return keyword(t->s) >= 0 || in_list(t->s, ignored) || attr_start(t) ||
-	       is_word(t, "struct") || is_word(t, "union") || is_word(t, "enum") ||
-	       lookup_typedef(t->s) > 0;
+	return keyword(t) >= 0 || word_in(t, ignored) >= 0 || attr_start(t) || tag_kind(t) ||
+	       (t->kind == TK_IDENT && lookup_typedef(t->s) > 0);
 }
 
 /* ------------------------------------------------------------ constants */
@@ -483,9 +491,9 @@ static bool type_start(const struct token *t)
 static int64_t expr(struct parser *p);
 static int type_name_(struct parser *p);
 
+/* The binary operators, by precedence (loosest 1) */
 static const struct {
-	const char *op;
-	int prec;
+	char op[3], prec;
 } binops[] = {
 	{ "||", 1 }, { "&&", 2 }, { "|", 3 }, { "^", 4 }, { "&", 5 }, { "==", 6 }, { "!=", 6 },
 	{ "<", 7 }, { ">", 7 }, { "<=", 7 }, { ">=", 7 }, { "<<", 8 }, { ">>", 8 },
@@ -509,18 +517,17 @@ static int64_t apply(const char *op, int64_t a, int64_t b, struct loc loc)
 	case '^': return a ^ b;
 	case '=': return a == b;
 	case '!': return a != b;
+	case '|': return op[1] ? a || b : a | b;
+	case '&': return op[1] ? a && b : a & b;
 	}
-	if (!strcmp(op, "||")) return a || b;
-	if (!strcmp(op, "&&")) return a && b;
-	if (!strcmp(op, "|")) return a | b;
-	if (!strcmp(op, "&")) return a & b;
-	if (!strcmp(op, "<")) return a < b;
-	if (!strcmp(op, ">")) return a > b;
-	if (!strcmp(op, "<=")) return a <= b;
-	if (!strcmp(op, ">=")) return a >= b;
-	if (b < 0 || b > 63)
-		error_at(loc, "shift count %lld is out of range", (long long)b);
-	return !strcmp(op, "<<") ? (int64_t)(x << b) : a >> b;
+	if (op[1] == op[0]) {	/* << >> */
+		if (b < 0 || b > 63)
+			error_at(loc, "shift count %lld is out of range", (long long)b);
+		return op[0] == '<' ? (int64_t)(x << b) : a >> b;
+	}
+	if (op[1])		/* <= >= */
+		return op[0] == '<' ? a <= b : a >= b;
+	return op[0] == '<' ? a < b : a > b;
 }
 
 /* The value a cast to integer type t gives v. */
@@ -575,8 +582,7 @@ static int64_t unary(struct parser *p)
 		v = (int64_t)t.ival;
 	} else if (is_word(&t, "sizeof")) {
 		v = size_or_align(p, false);
-	} else if (is_word(&t, "_Alignof") || is_word(&t, "__alignof__") ||
-		   is_word(&t, "__alignof") || is_word(&t, "alignof")) {
+	} else if (word_in(&t, "_Alignof\0__alignof__\0__alignof\0alignof\0") >= 0) {
 		v = size_or_align(p, true);
 	} else if (t.kind == TK_IDENT) {
 		if (!find_const(t.s, &v))
@@ -674,27 +680,26 @@ static void skip_parens(struct parser *p)
  * __aligned(N), any number of them; other attributes are skipped. */
 static void attributes(struct parser *p, struct attrs *a)
 {
-	while (attr_start(&p->tok)) {
-		if (is_word(&p->tok, "__packed")) {
+	for (int w; (w = word_in(&p->tok, attr_words)) >= 0;) {
+		next(p);
+		if (w == A_PACKED) {
 			a->packed = true;
-			next(p);
 			continue;
 		}
-		if (is_word(&p->tok, "__aligned")) {
-			next(p);
+		if (w == A_ALIGNED) {
 			aligned_arg(p, a);
 			continue;
 		}
-		next(p);
 		expect(p, "(");
 		expect(p, "(");
 		while (p->tok.kind == TK_IDENT) {
-			const char *n = p->tok.s;
+			/* packed and aligned, and their __x__ spellings */
+			w = word_in(&p->tok, "packed\0__packed__\0aligned\0__aligned__\0");
 			next(p);
-			if (!strcmp(n, "packed") || !strcmp(n, "__packed__"))
-				a->packed = true;
-			else if (!strcmp(n, "aligned") || !strcmp(n, "__aligned__"))
+			if (w >= 2)
 				aligned_arg(p, a);
+			else if (w >= 0)
+				a->packed = true;
 			else if (is(p, "("))
 				skip_parens(p);
 			if (!is(p, ","))
@@ -711,7 +716,7 @@ static void skip_qualifiers(struct parser *p)
 {
 	struct attrs none = { 0 };
 	for (;;) {
-		if (p->tok.kind == TK_IDENT && in_list(p->tok.s, ignored))
+		if (word_in(&p->tok, ignored) >= 0)
 			next(p);
 		else if (attr_start(&p->tok))
 			attributes(p, &none);
@@ -764,10 +769,7 @@ static int params(struct parser *p, int ret, struct loc at)
 			t = pointer_to(S.t[resolve(t)].ref);
 		else if (k == BTF_KIND_FUNC_PROTO)
 			t = pointer_to(t);
-		if (n == cap) {
-			ps = xrealloc(ps, cap * sizeof(*ps), (cap ? 2 * cap : 4) * sizeof(*ps));
-			cap = cap ? 2 * cap : 4;
-		}
+		ps = grow(ps, n, &cap, sizeof(*ps));
 		ps[n++] = (struct member){ .name = name.s, .type = t };
 		if (!is(p, ","))
 			break;
@@ -878,6 +880,11 @@ struct raw {
 	struct loc loc;
 };
 
+struct raws {
+	struct raw *v;
+	int n, cap;
+};
+
 static bool arm_abi(void)
 {
 	if (cdecl_abi_arm >= 0)
@@ -899,41 +906,36 @@ static void layout(int id, struct raw *m, int n, struct attrs sa, struct loc loc
 	int align = 1, nm = 0;
 	struct member *mems = xalloc((n ? n : 1) * sizeof(*mems));
 
-	for (int i = 0; i < n; i++) {
-		int64_t size = size_of(m[i].type) * 8, off;
-		int talign = align_of(m[i].type);
-		bool packed = sa.packed || m[i].a.packed;
+	for (struct raw *r = m; r < m + n; r++) {
+		int64_t size = size_of(r->type) * 8, off;
+		int talign = align_of(r->type), unit = talign * 8;
+		bool packed = sa.packed || r->a.packed;
 		int a = packed ? 1 : talign;
-		if (m[i].a.aligned > a)
-			a = m[i].a.aligned;
-		if (m[i].bits < 0) {
-			off = is_union ? 0 : round_up(pos, a * 8);
-		} else if (is_union) {
+		if (r->a.aligned > a)
+			a = r->a.aligned;
+		/* a bitfield that would cross a storage unit of its type goes
+		 * to the next unit (packed ones go anywhere), a :0 at once */
+		if (is_union)
 			off = 0;
-		} else if (m[i].bits == 0) {
-			off = round_up(pos, talign * 8);
-		} else {
-			/* one that would cross a storage unit of its type goes
-			 * to the next unit; packed ones go anywhere */
-			int64_t unit = talign * 8;
+		else if (r->bits < 0)
+			off = round_up(pos, a * 8);
+		else if (!r->bits || (!packed && round_up(pos % unit + r->bits, unit) > size))
+			off = round_up(pos, unit);
+		else
 			off = pos;
-			if (!packed && round_up(off % unit + m[i].bits, unit) > size)
-				off = round_up(off, unit);
-		}
-		int64_t width = m[i].bits < 0 ? size : m[i].bits;
-		pos = off + width;
+		pos = off + (r->bits < 0 ? size : r->bits);
 		if (pos > end)
 			end = pos;
 		/* unnamed bitfields align the struct only on ARM, where a :0
 		 * does it even in a packed struct */
-		int ma = m[i].name || m[i].bits < 0 ? a : !arm_abi() ? 1 : m[i].bits ? a : talign;
+		int ma = r->name || r->bits < 0 ? a : !arm_abi() ? 1 : r->bits ? a : talign;
 		if (ma > align)
 			align = ma;
-		if (!m[i].name && m[i].bits >= 0)
+		if (!r->name && r->bits >= 0)
 			continue;	/* an unnamed bitfield only takes space */
-		if (m[i].bits > 0)
+		if (r->bits > 0)
 			bitfields = true;
-		mems[nm++] = (struct member){ m[i].name, m[i].type, off, m[i].bits > 0 ? m[i].bits : 0 };
+		mems[nm++] = (struct member){ r->name, r->type, off, r->bits > 0 ? r->bits : 0 };
 	}
 	if (sa.aligned > align)
 		align = sa.aligned;
@@ -994,18 +996,16 @@ static void check_member(struct raw *m, struct raw *prev, int nprev)
 			error_at(m->loc, "duplicate member '%s'", m->name);
 }
 
-static void push_raw(struct raw **v, int *n, int *cap, struct raw r)
+static void push_raw(struct raws *l, struct raw r)
 {
-	if (*n == *cap) {
-		*v = xrealloc(*v, *cap * sizeof(**v), (*cap ? 2 * *cap : 8) * sizeof(**v));
-		*cap = *cap ? 2 * *cap : 8;
-	}
-	(*v)[(*n)++] = r;
+	check_member(&r, l->v, l->n);
+	l->v = grow(l->v, l->n, &l->cap, sizeof(*l->v));
+	l->v[l->n++] = r;
 }
 
 /* One member declaration: declspec declarator [":" width] ("," ...)* ";"
  * or an anonymous struct or union: struct { ... }; */
-static void member_decl(struct parser *p, struct raw **v, int *n, int *cap)
+static void member_decl(struct parser *p, struct raws *l)
 {
 	struct attrs a = { 0 };
 	struct token first = p->tok;
@@ -1013,11 +1013,8 @@ static void member_decl(struct parser *p, struct raw **v, int *n, int *cap)
 	if (is(p, ";")) {
 		struct cty *t = &S.t[base];
 		/* a tagged struct alone declares its tag, not a member (C11) */
-		if ((t->kind == BTF_KIND_STRUCT || t->kind == BTF_KIND_UNION) && !t->name) {
-			struct raw r = { NULL, base, -1, a, first.loc };
-			check_member(&r, *v, *n);
-			push_raw(v, n, cap, r);
-		}
+		if ((t->kind == BTF_KIND_STRUCT || t->kind == BTF_KIND_UNION) && !t->name)
+			push_raw(l, (struct raw){ NULL, base, -1, a, first.loc });
 		next(p);
 		return;
 	}
@@ -1041,8 +1038,7 @@ static void member_decl(struct parser *p, struct raw **v, int *n, int *cap)
 			expected(p, "a member name");
 		}
 		r.name = name.s;
-		check_member(&r, *v, *n);
-		push_raw(v, n, cap, r);
+		push_raw(l, r);
 		if (!is(p, ","))
 			break;
 		next(p);
@@ -1050,11 +1046,6 @@ static void member_decl(struct parser *p, struct raw **v, int *n, int *cap)
 	if (!is(p, ";"))
 		expected(p, "';' after a member");
 	next(p);
-}
-
-static const char *kind_word(int kind)
-{
-	return kind == BTF_KIND_UNION ? "union" : kind == BTF_KIND_ENUM ? "enum" : "struct";
 }
 
 /* The type a tag names (made now, without a body, if new). */
@@ -1072,16 +1063,11 @@ static int tag_ref(struct token tag, int kind)
 	return id;
 }
 
-/* "{" member-decl* "}" attributes. A tag defined again must have the same
- * layout; the second body is laid out into a type of its own to compare. */
-static int struct_body(struct parser *p, struct token *tag, int kind, struct attrs a)
+/* "{" member-decl* "}" attributes, laid out into struct or union id */
+static void struct_body(struct parser *p, int id, struct attrs a)
 {
 	struct token open = p->tok;
-	int id = tag ? tag_ref(*tag, kind) : new_type(kind, NULL);
-	bool again = S.t[id].defined;
-	int target = again ? new_type(kind, NULL) : id;
-	struct raw *v = NULL;
-	int n = 0, cap = 0;
+	struct raws l = { 0 };
 
 	enter(p);
 	next(p);
@@ -1091,16 +1077,12 @@ static int struct_body(struct parser *p, struct token *tag, int kind, struct att
 		if (is(p, ";"))
 			next(p);
 		else
-			member_decl(p, &v, &n, &cap);
+			member_decl(p, &l);
 	}
 	next(p);
 	p->depth--;
 	attributes(p, &a);
-	layout(target, v, n, a, open.loc);
-	if (again && !same_body(id, target, 0))
-		error_at(tag->loc, "redefinition of '%s %s' with a different layout", kind_word(kind),
-			 tag->s);
-	return id;
+	layout(id, l.v, l.n, a, open.loc);
 }
 
 /* The smallest size of an enum holding min..max: 4 unless a value needs 8,
@@ -1117,12 +1099,13 @@ static int enum_size(int64_t min, int64_t max, bool packed)
 	return 8;
 }
 
-/* "{" enumerator ("=" expr)? ("," ...)* ","? "}" attributes */
-static int enum_body(struct parser *p, struct token *tag, struct attrs a)
+/* "{" enumerator ("=" expr)? ("," ...)* ","? "}" attributes, into enum
+ * id. The values of a new enum are constants at once (B = A + 1); those
+ * of one defined again are not, and go into a type of their own, made at
+ * the end to compare. The enum with the values is returned. */
+static int enum_body(struct parser *p, int id, bool again, struct attrs a)
 {
 	struct token open = p->tok;
-	int id = tag ? tag_ref(*tag, BTF_KIND_ENUM) : new_type(BTF_KIND_ENUM, NULL);
-	bool again = S.t[id].defined;
 	struct enumr *vals = NULL;
 	int n = 0, cap = 0;
 	int64_t v = 0, min = 0, max = 0;
@@ -1140,19 +1123,11 @@ static int enum_body(struct parser *p, struct token *tag, struct attrs a)
 		int64_t old;
 		if (!again && find_const(name.s, &old))
 			error_at(name.loc, "redefinition of enumerator '%s'", name.s);
-		if (n == cap) {
-			vals = xrealloc(vals, cap * sizeof(*vals), (cap ? 2 * cap : 8) * sizeof(*vals));
-			cap = cap ? 2 * cap : 8;
-		}
+		vals = grow(vals, n, &cap, sizeof(*vals));
 		vals[n++] = (struct enumr){ name.s, v };
 		if (!again) {
-			if (S.nconsts == S.capconsts) {
-				int c = S.capconsts ? 2 * S.capconsts : 16;
-				S.consts = xrealloc(S.consts, S.capconsts * sizeof(*S.consts),
-						    c * sizeof(*S.consts));
-				S.capconsts = c;
-			}
-			S.consts[S.nconsts++] = vals[n - 1];
+			S.t[id].vals = vals;
+			S.t[id].n = n;
 		}
 		min = n == 1 || v < min ? v : min;
 		max = n == 1 || v > max ? v : max;
@@ -1169,30 +1144,22 @@ static int enum_body(struct parser *p, struct token *tag, struct attrs a)
 	attributes(p, &a);
 	if (n > BTF_MAX_VLEN)
 		error_at(open.loc, "enum has too many enumerators");
-	int size = enum_size(min, max, a.packed);
-	if (again) {
-		struct cty *t = &S.t[id];
-		bool same = t->n == n && t->size == size;
-		for (int i = 0; same && i < n; i++)
-			same = !strcmp(t->vals[i].name, vals[i].name) && t->vals[i].val == vals[i].val;
-		if (!same)
-			error_at(tag->loc, "redefinition of 'enum %s' with different values", tag->s);
-		return id;
-	}
+	if (again)
+		id = new_type(BTF_KIND_ENUM, NULL);
 	struct cty *t = &S.t[id];
 	t->vals = vals;
 	t->n = n;
-	t->size = t->align = size;
+	t->size = t->align = enum_size(min, max, a.packed);
 	t->defined = true;
 	return id;
 }
 
-/* struct-or-union-or-enum-specifier */
+/* struct-or-union-or-enum-specifier. A tag defined again must have the
+ * same body; the second is made into a type of its own to compare. */
 static int tagged(struct parser *p)
 {
 	struct token kw = p->tok, tag = { 0 };
-	int kind = is_word(&kw, "union") ? BTF_KIND_UNION
-		   : is_word(&kw, "enum") ? BTF_KIND_ENUM : BTF_KIND_STRUCT;
+	int kind = tag_kind(&kw);
 	struct attrs a = { 0 };
 	next(p);
 	attributes(p, &a);
@@ -1206,9 +1173,59 @@ static int tagged(struct parser *p)
 			expected(p, xprintf("a tag name or '{' after '%s'", kw.s));
 		return tag_ref(tag, kind);
 	}
-	if (kind == BTF_KIND_ENUM)
-		return enum_body(p, tag.s ? &tag : NULL, a);
-	return struct_body(p, tag.s ? &tag : NULL, kind, a);
+	int id = tag.s ? tag_ref(tag, kind) : new_type(kind, NULL);
+	bool again = S.t[id].defined;
+	int body;
+	if (kind == BTF_KIND_ENUM) {
+		body = enum_body(p, id, again, a);
+	} else {
+		body = again ? new_type(kind, NULL) : id;
+		struct_body(p, body, a);
+	}
+	if (again) {
+		bool same = same_body(id, body, 0);
+		if (kind == BTF_KIND_ENUM)
+			S.n--;	/* the copy was only to compare: nothing refers to it */
+		if (!same)
+			error_at(tag.loc, "redefinition of '%s %s' with %s", kind_word(kind), tag.s,
+				 kind == BTF_KIND_ENUM ? "different values" : "a different layout");
+	}
+	return id;
+}
+
+/* The types keywords make, by the names GCC (and so the kernel's BTF)
+ * gives them, a word of base_names each. Size 0 is a long's (the word),
+ * -1 two longs'. */
+enum { T_CHAR, T_SCHAR, T_UCHAR, T_SHORT, T_USHORT, T_INT, T_UINT, T_LONG, T_ULONG,
+	T_LLONG, T_ULLONG, T_BOOL, T_FLOAT, T_DOUBLE, T_LDOUBLE };
+static const char base_names[] =
+	"char\0signed char\0unsigned char\0short int\0short unsigned int\0int\0unsigned int\0"
+	"long int\0long unsigned int\0long long int\0long long unsigned int\0_Bool\0float\0"
+	"double\0long double\0";
+static const struct {
+	signed char size;
+	uint8_t enc;
+} bases[] = {
+	{ 1, BTF_INT_CHAR }, { 1, BTF_INT_SIGNED }, { 1, 0 }, { 2, BTF_INT_SIGNED }, { 2, 0 },
+	{ 4, BTF_INT_SIGNED }, { 4, 0 }, { 0, BTF_INT_SIGNED }, { 0, 0 }, { 8, BTF_INT_SIGNED },
+	{ 8, 0 }, { 1, BTF_INT_BOOL }, { 4, 0 }, { 8, 0 }, { -1, 0 },
+};
+
+/* Each base type is made once: its name is its word in base_names, so
+ * the pointer tells. */
+static int base_type(int i)
+{
+	const char *name = base_names;
+	for (int k = 0; k < i; k++)
+		name += strlen(name) + 1;
+	for (int id = 1; id < S.n; id++)
+		if (S.t[id].name == name)
+			return id;
+	int id = new_type(i >= T_FLOAT ? BTF_KIND_FLOAT : BTF_KIND_INT, name);
+	int size = bases[i].size;
+	S.t[id].size = S.t[id].align = size > 0 ? size : S.word * (1 - size);
+	S.t[id].enc = bases[i].enc;
+	return id;
 }
 
 /* The int, long, ... a combination of keywords makes, or an error. */
@@ -1229,28 +1246,15 @@ static int keyword_type(const int *c, struct loc loc)
 		error_at(loc, "invalid combination of type keywords");
 	if (c[K_VOID])
 		return 0;
-	if (c[K_BOOL])
-		return int_type("_Bool", 1, BTF_INT_BOOL);
-	if (c[K_FLOAT])
-		return base_type(BTF_KIND_FLOAT, "float", 4, 0);
-	if (c[K_DOUBLE] && c[K_LONG])
-		return base_type(BTF_KIND_FLOAT, "long double", S.word == 8 ? 16 : 8, 0);
+	if (c[K_BOOL] || c[K_FLOAT])
+		return base_type(c[K_BOOL] ? T_BOOL : T_FLOAT);
 	if (c[K_DOUBLE])
-		return base_type(BTF_KIND_FLOAT, "double", 8, 0);
+		return base_type(c[K_LONG] ? T_LDOUBLE : T_DOUBLE);
 	if (c[K_CHAR])
-		return u ? int_type("unsigned char", 1, 0)
-		     : s ? int_type("signed char", 1, BTF_INT_SIGNED)
-			 : int_type("char", 1, BTF_INT_CHAR);
-	if (c[K_SHORT])
-		return u ? int_type("short unsigned int", 2, 0)
-			 : int_type("short int", 2, BTF_INT_SIGNED);
-	if (c[K_LONG] == 2)
-		return u ? int_type("long long unsigned int", 8, 0)
-			 : int_type("long long int", 8, BTF_INT_SIGNED);
-	if (c[K_LONG])
-		return u ? int_type("long unsigned int", S.word, 0)
-			 : int_type("long int", S.word, BTF_INT_SIGNED);
-	return u ? int_type("unsigned int", 4, 0) : int_type("int", 4, BTF_INT_SIGNED);
+		return base_type(u ? T_UCHAR : s ? T_SCHAR : T_CHAR);
+	/* the unsigned type follows each signed one in bases[] */
+	return base_type(u + (c[K_SHORT] ? T_SHORT : c[K_LONG] == 2 ? T_LLONG
+			      : c[K_LONG] ? T_LONG : T_INT));
 }
 
 /* declspec = (keyword | qualifier | attribute | "typedef" | tagged | typedef-name)+
@@ -1261,26 +1265,26 @@ static int declspec(struct parser *p, bool *is_typedef, struct attrs *a)
 	struct token first = p->tok;
 	enter(p);
 	while (p->tok.kind == TK_IDENT) {
-		struct token t = p->tok;
-		int k = keyword(t.s);
-		if (attr_start(&t)) {
+		const struct token *t = &p->tok;	/* until next() */
+		int k = keyword(t);
+		if (attr_start(t)) {
 			attributes(p, a);
 			continue;
 		}
-		if (in_list(t.s, ignored)) {
+		if (word_in(t, ignored) >= 0) {
 			next(p);
 			continue;
 		}
-		if (!strcmp(t.s, "typedef")) {
+		if (!strcmp(t->s, "typedef")) {
 			if (!is_typedef)
-				error_at(t.loc, "'typedef' is not allowed here");
+				error_at(t->loc, "'typedef' is not allowed here");
 			*is_typedef = true;
 			next(p);
 			continue;
 		}
-		bool tag = is_word(&t, "struct") || is_word(&t, "union") || is_word(&t, "enum");
+		bool tag = tag_kind(t);
 		if ((k >= 0 && type >= 0) || (tag && (type >= 0 || nkw)))
-			error_at(t.loc, "two types in one declaration");
+			error_at(t->loc, "two types in one declaration");
 		if (k >= 0) {
 			c[k]++;
 			nkw++;
@@ -1290,9 +1294,9 @@ static int declspec(struct parser *p, bool *is_typedef, struct attrs *a)
 		} else if (type >= 0 || nkw) {
 			break;	/* the declarator's name */
 		} else {
-			type = lookup_typedef(t.s);
+			type = lookup_typedef(t->s);
 			if (type < 0)
-				error_at(t.loc, "unknown type name '%s'", t.s);
+				error_at(t->loc, "unknown type name '%s'", t->s);
 			next(p);
 		}
 	}
@@ -1398,86 +1402,57 @@ static uint32_t str_off(struct buf *s, const char *name)
 	return o;
 }
 
-static void put_head(struct buf *b, struct buf *s, const char *name, int kind, int vlen,
-		     bool kflag, uint32_t size_or_type)
-{
-	put32(b, str_off(s, name));
-	put32(b, (uint32_t)kflag << 31 | (uint32_t)kind << 24 | (uint32_t)vlen);
-	put32(b, size_or_type);
-}
-
-static void put_struct(struct buf *b, struct buf *s, struct cty *t)
-{
-	if (!t->defined) {	/* declared, never defined: the language looks elsewhere */
-		put_head(b, s, t->name, BTF_KIND_FWD, 0, t->kind == BTF_KIND_UNION, 0);
-		return;
-	}
-	put_head(b, s, t->name, t->kind, t->n, t->bitfields, (uint32_t)t->size);
-	for (int i = 0; i < t->n; i++) {
-		struct member *m = &t->mems[i];
-		put32(b, str_off(s, m->name));
-		put32(b, m->type);
-		put32(b, (uint32_t)(t->bitfields ? (int64_t)m->bits << 24 | m->off : m->off));
-	}
-}
-
-static void put_enum(struct buf *b, struct buf *s, struct cty *t)
-{
-	bool sign = false;
-	for (int i = 0; i < t->n; i++)
-		sign |= t->vals[i].val < 0;
-	if (!t->defined) {	/* an enum only named: BTF's forward enum has no values */
-		put_head(b, s, t->name, BTF_KIND_ENUM, 0, false, 4);
-		return;
-	}
-	bool big = t->size == 8;
-	put_head(b, s, t->name, big ? BTF_KIND_ENUM64 : BTF_KIND_ENUM, t->n, sign, (uint32_t)t->size);
-	for (int i = 0; i < t->n; i++) {
-		uint64_t v = (uint64_t)t->vals[i].val;
-		put32(b, str_off(s, t->vals[i].name));
-		put32(b, (uint32_t)v);
-		if (big)
-			put32(b, (uint32_t)(v >> 32));
-	}
-}
-
+/* One type: its struct btf_type, then the records its kind has. A tag
+ * never defined is a FWD, which the language looks for elsewhere (an
+ * enum one is an ENUM of no values, as BTF has it); an enum of 8 bytes
+ * is an ENUM64. */
 static void put_type(struct buf *b, struct buf *s, int id)
 {
 	struct cty *t = &S.t[id];
-	switch (t->kind) {
-	case BTF_KIND_INT:
-		put_head(b, s, t->name, t->kind, 0, false, (uint32_t)t->size);
+	int kind = t->kind;
+	bool kflag = t->bitfields;
+	uint32_t st = (uint32_t)t->size;
+	if (kind == BTF_KIND_PTR || kind == BTF_KIND_TYPEDEF || kind == BTF_KIND_FUNC_PROTO)
+		st = t->ref;
+	if (kind == BTF_KIND_ARRAY)
+		st = 0;
+	if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) && !t->defined) {
+		kflag = kind == BTF_KIND_UNION;
+		kind = BTF_KIND_FWD;
+		st = 0;
+	}
+	for (int i = 0; kind == BTF_KIND_ENUM && i < t->n; i++)
+		kflag |= t->vals[i].val < 0;	/* signed */
+	if (kind == BTF_KIND_ENUM && t->size == 8)
+		kind = BTF_KIND_ENUM64;
+	put32(b, str_off(s, t->name));
+	put32(b, (uint32_t)kflag << 31 | (uint32_t)kind << 24 | (uint32_t)(t->n + t->variadic));
+	put32(b, st);
+	if (kind == BTF_KIND_INT)
 		put32(b, t->enc << 24 | (uint32_t)t->size * 8);
-		break;
-	case BTF_KIND_FLOAT:
-		put_head(b, s, t->name, t->kind, 0, false, (uint32_t)t->size);
-		break;
-	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF:
-		put_head(b, s, t->name, t->kind, 0, false, t->ref);
-		break;
-	case BTF_KIND_ARRAY:
-		put_head(b, s, NULL, t->kind, 0, false, 0);
+	if (kind == BTF_KIND_ARRAY) {
 		put32(b, t->ref);
-		put32(b, int_type("long unsigned int", S.word, 0));
+		put32(b, base_type(T_ULONG));
 		put32(b, (uint32_t)t->nelems);
-		break;
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		put_struct(b, s, t);
-		break;
-	case BTF_KIND_ENUM:
-		put_enum(b, s, t);
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		put_head(b, s, NULL, t->kind, t->n + t->variadic, false, t->ref);
-		for (int i = 0; i < t->n; i++) {
-			put32(b, str_off(s, t->mems[i].name));
-			put32(b, t->mems[i].type);
+	}
+	for (int i = 0; i < t->n; i++) {
+		if (kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64) {
+			uint64_t v = (uint64_t)t->vals[i].val;
+			put32(b, str_off(s, t->vals[i].name));
+			put32(b, (uint32_t)v);
+			if (kind == BTF_KIND_ENUM64)
+				put32(b, (uint32_t)(v >> 32));
+			continue;
 		}
-		if (t->variadic) {
-			put32(b, 0);
-			put32(b, 0);
-		}
-		break;
+		struct member *m = &t->mems[i];
+		put32(b, str_off(s, m->name));
+		put32(b, m->type);
+		if (kind != BTF_KIND_FUNC_PROTO)
+			put32(b, (uint32_t)(kflag ? (int64_t)m->bits << 24 | m->off : m->off));
+	}
+	if (t->variadic) {	/* "...": a parameter of no name and type void */
+		put32(b, 0);
+		put32(b, 0);
 	}
 }
 
@@ -1511,11 +1486,11 @@ struct btf *cdecl_parse(const struct loc *decls, int n, int word, bool big_endia
 		return NULL;
 	memset(&S, 0, sizeof(S));
 	S.word = word;
-	S.loaded = xalloc(NPRELUDE * sizeof(*S.loaded));
+	S.loaded = xalloc(sizeof(prelude));
 	new_type(0, NULL);	/* id 0: void */
 	/* first, so it is always there: the index type of arrays, and how
 	 * btf.c learns the size of a pointer (a long's) */
-	int_type("long unsigned int", word, 0);
+	base_type(T_ULONG);
 	for (int i = 0; i < n; i++)
 		parse_decl(cur_src, decls[i].off, decls[i].len);
 	/* tags never defined that the prelude knows (struct list_head *):
