@@ -346,6 +346,16 @@ struct type *ctype_member(struct type *base, const char *name, struct loc loc, l
 	struct btf *b;
 	int id = aggregate(base, &b, loc, xprintf("'%s'", name));
 	int m = btf_member(b, id, name, bitoff, bitsz);
+	if (m < 0 && b == decls && btf_kernel()) {
+		/* a kernel struct the script only sized (a member by value of a
+		 * declared struct: cdecl takes its size from the kernel's BTF)
+		 * has its members in the kernel's */
+		struct btf *kb;
+		int kid = btf_kernel_find(btf_name(b, id), btf_kind(b, id), &kb);
+		if (kid > 0 && btf_size(kb, kid) == btf_size(b, id) &&
+		    (m = btf_member(kb, kid, name, bitoff, bitsz)) >= 0)
+			b = kb;
+	}
 	if (m < 0)
 		error_at(loc, "%s has no member '%s'", ctype_name(&(struct type){ .kind = TY_CREF,
 			 .btf = b, .cid = id }), name);
