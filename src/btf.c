@@ -594,6 +594,17 @@ static int member(struct btf *b, int id, const char *name, long base,
 	return -1;
 }
 
+int btf_member_type(struct btf *b, int id, int i)
+{
+	struct btype t;
+	if (!ty_get(b, btf_resolve(b, id), &t) || i < 0 || i >= t.vlen ||
+	    (t.kind != BTF_KIND_STRUCT && t.kind != BTF_KIND_UNION))
+		return -1;
+	uint32_t type = rd32(b, t.rest + i * sizeof(struct btf_member) +
+			       offsetof(struct btf_member, type));
+	return type < (uint32_t)b->n ? (int)type : -1;
+}
+
 int btf_member(struct btf *b, int struct_id, const char *name, long *bit_off,
 	       int *bitfield_size)
 {

@@ -369,13 +369,59 @@ static int lookup_typedef(const char *name)
 	return id;
 }
 
-/* A tag without a body that the prelude knows gets the prelude's. */
+/* The alignment of a kernel BTF type: its largest member's (a struct
+ * whose size is not a multiple of that was packed). */
+static int kernel_align(struct btf *b, int id, int depth)
+{
+	int a = 1, m, e, n;
+	id = btf_resolve(b, id);
+	if (depth > 16)
+		return 1;
+	switch (btf_kind(b, id)) {
+	case BTF_KIND_PTR:
+		return S.word;
+	case BTF_KIND_ARRAY:
+		return btf_array(b, id, &e, &n) < 0 ? 1 : kernel_align(b, e, depth + 1);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (int i = 0; (m = btf_member_type(b, id, i)) >= 0; i++)
+			if (kernel_align(b, m, depth + 1) > a)
+				a = kernel_align(b, m, depth + 1);
+		return btf_size(b, id) % a ? 1 : a;
+	default:
+		n = btf_size(b, id);
+		return n >= 8 ? 8 : n > 0 ? n : 1;
+	}
+}
+
+/* A struct or union the script uses by value but never defines (bpftrace
+ * tools #include the headers that would): with the kernel's BTF, it takes
+ * the kernel's size and alignment; its members are read from the kernel's
+ * (types.c looks there). */
+bool cdecl_kernel_types = true;
+
+static void kernel_tag(int id)
+{
+	struct btf *kb;
+	int kid;
+	if (!cdecl_kernel_types || S.word != arch.word || !btf_kernel() ||
+	    (kid = btf_kernel_find(S.t[id].name, S.t[id].kind, &kb)) <= 0)
+		return;
+	S.t[id].size = btf_size(kb, kid);
+	S.t[id].align = kernel_align(kb, kid, 0);
+	S.t[id].defined = true;
+}
+
+/* A tag without a body that the prelude knows gets the prelude's, else
+ * the kernel's size (kernel_tag). */
 static void complete_builtin(int id)
 {
-	struct cty *t = &S.t[resolve(id)];
-	if (t->name && !t->defined && t->kind != BTF_KIND_ENUM)
-		load_builtin(xprintf("%s %s", t->kind == BTF_KIND_UNION ? "union" : "struct",
-				     t->name));
+	int r = resolve(id);
+	struct cty *t = &S.t[r];
+	if (t->name && !t->defined && t->kind != BTF_KIND_ENUM &&
+	    !load_builtin(xprintf("%s %s", t->kind == BTF_KIND_UNION ? "union" : "struct",
+				  t->name)))
+		kernel_tag(r);
 }
 
 /* ------------------------------------------------------------ tokens */

@@ -702,6 +702,7 @@ int btf_kind(struct btf *b, int id);	/* BTF_KIND_*; -1 for no such id */
  * none. */
 int btf_member(struct btf *b, int struct_id, const char *name, long *bit_off,
 	       int *bitfield_size);
+int btf_member_type(struct btf *b, int id, int i);	/* the i-th member's type; -1 past the last */
 bool btf_enum_value(struct btf *b, const char *name, int64_t *value);	/* ENUM and ENUM64 */
 bool btf_int_signed(struct btf *b, int id);	/* an INT with BTF_INT_SIGNED */
 int btf_func_type(struct btf *b, int func_id);	/* a FUNC's FUNC_PROTO id; -1 otherwise */
@@ -761,6 +762,7 @@ void btf_kernel_set_dir(const char *dir);	/* tests: not /sys/kernel/btf (NULL: i
  * source. decls are the spans of cur_src that parse() found to hold
  * declarations; errors go through error_at(). NULL when n == 0. */
 struct btf *cdecl_parse(const struct loc *decls, int n, int word, bool big_endian);
+extern bool cdecl_kernel_types;	/* tests: false keeps the kernel's BTF out of layouts */
 extern int cdecl_abi_arm;	/* tests: ARM's rule for unnamed bitfields (1), others' (0),
 				   or -1: the configured architecture's */
 

@@ -1392,6 +1392,8 @@ END_TEST
 
 int main(void)
 {
+	/* layouts here are the declarations' alone, whatever the host kernel has */
+	cdecl_kernel_types = false;
 	Suite *su = suite_create("cdecl");
 	TCase *tc = tcase_create("abi");
 	tcase_add_test(tc, abi_x86_64);

@@ -122,16 +122,21 @@ END_TEST
 	"struct rec *next; short arr[4]; union { long l; char c; } u; void *v; struct fw *f; };\n" \
 	"enum color { RED, GREEN = 5, BLUE }; typedef struct rec rec_t;\n"
 
-/* the type sema gives the expression e in BEGIN, with REC declared */
-static const char *ctype_of_expr(const char *e)
+/* the type sema gives the expression e in BEGIN, with decls declared */
+static const char *ctype_of_expr_in(const char *decls, const char *e)
 {
-	prog_text = xprintf(REC "BEGIN { $p = (struct rec *)0; $x = %s; }", e);
+	prog_text = xprintf("%sBEGIN { $p = (struct rec *)0; $x = %s; }", decls, e);
 	static struct source src;
 	src.name = "stdin";
 	src.text = prog_text;
 	struct prog *p = sema(parse(&src), 0, NULL, false);
 	struct probe *pr = p->probes.v[0];
 	return type_name(((struct var *)pr->vars.v[1])->type);
+}
+
+static const char *ctype_of_expr(const char *e)
+{
+	return ctype_of_expr_in(REC, e);
 }
 
 START_TEST(ctypes)
@@ -167,6 +172,16 @@ START_TEST(ctypes)
 	HAS(REC "BEGIN { @ = PURPLE; }", "error: unknown identifier 'PURPLE'");
 	HAS("struct a { int x; } BEGIN { }", "error: ");
 	HAS("struct a { foo_t x; }; BEGIN { }", "error: unknown type name 'foo_t'");
+	/* a declared struct holding kernel structs by value (dcsnoop.bt's
+	 * nameidata): their sizes and members come from the kernel's BTF */
+	if (btf_kernel()) {
+		ck_assert_str_eq(ctype_of_expr_in("struct nd { struct path path; struct qstr last; }; struct rec { int x; };\n",
+						  "((struct nd *)0)->last.name"), "unsigned char *");
+		ck_assert_str_eq(diag("struct nd { struct path path; struct qstr last; };\n"
+				      "BEGIN { @s[sizeof(struct nd), offsetof(struct nd, last)] = count(); }"), "");
+	} else {
+		printf("SKIP kernel structs by value in declarations: %s\n", btf_kernel_error());
+	}
 	/* kstack and friends */
 	OK("BEGIN { @[kstack] = count(); @[kstack(perf, 5)] = count(); @u[ustack(raw)] = count(); "
 	   "printf(\"%s %s %s\\n\", kstack, ksym(1), usym(2)); }");
