@@ -609,19 +609,26 @@ static int reg_load(int off)
 	return r;
 }
 
-/* The size bytes (1-8) at the address in r (user or kernel memory), into
- * r, zero-extended; 0 when they cannot be read. */
-static int read_mem(int r, int size, bool user)
+/* nbytes (1-8) at the address in r (user or kernel memory) read into a
+ * zeroed slot, then loaded into r as a BPF_B/H/W/DW (ld); zeros when
+ * they cannot be read. */
+static void probe_into(int r, int nbytes, bool user, int ld)
 {
 	int mark = sp;
 	int t = salloc(8);
 	e_st_imm(A, BPF_DW, R10, t, 0);
 	stack_ptr(R1, t);
-	e_mov_imm(A, R2, size);
+	e_mov_imm(A, R2, nbytes);
 	e_mov_reg(A, R3, r);
 	call(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
-	e_ldx(A, bpf_size(size), r, R10, t);
+	e_ldx(A, ld, r, R10, t);
 	sp = mark;
+}
+
+/* The size bytes (1, 2, 4, 8) at the address in r, into r, zero-extended. */
+static int read_mem(int r, int size, bool user)
+{
+	probe_into(r, size, user, bpf_size(size));
 	return r;
 }
 
@@ -1100,15 +1107,7 @@ static int gen_index(struct node *n)
  * big-endian ones. bitfield extraction depends on which. */
 static void read_dw(int r, int nbytes, bool user)
 {
-	int mark = sp;
-	int t = salloc(8);
-	e_st_imm(A, BPF_DW, R10, t, 0);
-	stack_ptr(R1, t);
-	e_mov_imm(A, R2, nbytes);
-	e_mov_reg(A, R3, r);
-	call(user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
-	e_ldx(A, BPF_DW, r, R10, t);
-	sp = mark;
+	probe_into(r, nbytes, user, BPF_DW);
 }
 
 /* The address of the object a C access names: base pointer (or the base

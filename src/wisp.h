@@ -619,6 +619,7 @@ void provider_close_fds(struct attach *a);
 bool provider_force_tracefs(void);	/* WISP_FORCE_TRACEFS=1 */
 struct perf_event_attr provider_event_attr(uint32_t type, uint64_t config);
 int provider_attach_end(struct attach *a, int r, const char *why);	/* 0, 1 skipped, or exits */
+int provider_attach_fd(struct attach *a, int fd, const char *why);	/* keeps fd, then as above */
 int provider_pmu(const char *pmu, const char *fmt, int *bit);
 int provider_perf_try(struct attach *a, int progfd, struct perf_event_attr *attr, int pid);
 int provider_dyn_create(struct attach *a, const char *file, char kind, const char *def);

@@ -169,12 +169,7 @@ static const char *why(int err)
 static int attach(struct attach *a, int progfd)
 {
 	int fd = bpf_raw_tp_open(NULL, progfd);
-	if (fd >= 0) {
-		a->fds = xalloc(sizeof(int));
-		a->fds[0] = fd;
-		a->nfds = 1;
-	}
-	return provider_attach_end(a, fd < 0 ? fd : 0, fd < 0 ? why(fd) : NULL);
+	return provider_attach_fd(a, fd, fd < 0 ? why(fd) : NULL);
 }
 
 /* -lv: each parameter as declared, then the return value as bpftrace

@@ -581,3 +581,15 @@ int provider_attach_end(struct attach *a, int r, const char *why)
 	}
 	error_at(a->loc, "cannot attach %s: %s", a->name, why);
 }
+
+/* The end of an attach that made one fd (a raw tracepoint or BPF link):
+ * keep it for detach, or report fd's error with why. */
+int provider_attach_fd(struct attach *a, int fd, const char *why)
+{
+	if (fd >= 0) {
+		a->fds = xalloc(sizeof(int));
+		a->fds[0] = fd;
+		a->nfds = 1;
+	}
+	return provider_attach_end(a, fd < 0 ? fd : 0, why);
+}
